@@ -1,0 +1,271 @@
+package ocr
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"math"
+
+	"github.com/otiai10/gosseract/v2"
+)
+
+// Binarisations the preprocessing can hand to Tesseract.
+const (
+	binGray    = iota // the flattened gray image; Tesseract thresholds it itself
+	binOtsu           // a global Otsu threshold of the flattened image
+	binSauvola        // Sauvola's local threshold
+)
+
+// steps switch the parts of the reading on and off. defaultSteps holds the
+// choice the measurements in eval_test.go support; the evaluation turns
+// single steps off to show what each one gains.
+type steps struct {
+	project    bool    // ink/paper colour projection instead of plain luma
+	flatten    bool    // divide by the estimated background
+	scale      bool    // scale letters to targetHeight
+	target     float64 // median letter height to scale to, in pixels
+	binarize   int     // binGray, binOtsu or binSauvola
+	orient     bool    // try the note turned a half (and quarter) turn
+	modes      bool    // try sparse-text and single-line modes when unsure
+	tessDict   bool    // Tesseract's own word lists (load_system_dawg, load_freq_dawg)
+	correct    bool    // correct unsure words against word lists
+	padding    int     // white margin, in pixels
+	goodEnough float64 // a first attempt at least this sure is kept as it is
+}
+
+var defaultSteps = steps{
+	project:    true,
+	flatten:    true,
+	scale:      true,
+	target:     40,
+	binarize:   binOtsu,
+	orient:     true,
+	modes:      true,
+	tessDict:   true,
+	correct:    true,
+	padding:    24,
+	goodEnough: 80,
+}
+
+// prepared is a crop made ready for Tesseract, with what is needed to map
+// word boxes back to crop pixels.
+type prepared struct {
+	origin   image.Point // crop.Bounds().Min
+	w, h     int         // crop size
+	flat     *gray       // flattened ink image, crop size, upright as given
+	scale    float64     // factor from crop pixels to Tesseract pixels
+	vertical bool        // the text lines run up and down
+	images   map[int]*gray
+	steps    steps
+}
+
+// prepare separates ink from paper, flattens the light and estimates the
+// letter size and line direction. It returns nil when the crop holds
+// nothing to read.
+func (r *Reader) prepare(crop image.Image) *prepared {
+	s := r.steps
+	m := toRGBA(crop)
+	var g *gray
+	var contrast float64
+	g, contrast = inkProjection(m)
+	if contrast < minInkContrast {
+		return nil
+	}
+	if !s.project {
+		g = luma(m)
+	}
+	w, h := g.w, g.h
+	if s.flatten {
+		g = flatten(g, max(6, min(w, h)/25))
+	}
+	bin := threshold(g, otsu(g))
+	bs := blobs(bin, max(4, w*h/200000))
+	lh := letterHeight(bs)
+	if lh == 0 {
+		return nil
+	}
+	var ink int
+	for _, b := range bs {
+		ink += b.area
+	}
+	if ink < 20 {
+		return nil
+	}
+	p := &prepared{origin: crop.Bounds().Min, w: w, h: h, flat: g, scale: 1, images: map[int]*gray{}, steps: s}
+	if s.scale {
+		p.scale = math.Min(4, math.Max(0.2, s.target/lh))
+		if math.Abs(p.scale-1) < 0.1 {
+			p.scale = 1
+		}
+	}
+	if s.orient {
+		p.vertical = linesRunVertically(bs, lh, bin)
+	}
+	return p
+}
+
+// image returns the Tesseract input for the note turned k quarter turns
+// clockwise.
+func (p *prepared) image(k int) *gray {
+	if g, ok := p.images[k]; ok {
+		return g
+	}
+	g := rotate(p.flat, k)
+	if p.scale != 1 {
+		g = resize(g, p.scale)
+	}
+	switch p.steps.binarize {
+	case binOtsu:
+		g = threshold(g, otsu(g))
+	case binSauvola:
+		g = sauvola(g, max(8, int(p.steps.target)), 0.2)
+	}
+	g = pad(g, p.steps.padding)
+	p.images[k] = g
+	return g
+}
+
+// toCrop maps a box in the Tesseract input of turn k back to crop pixels.
+func (p *prepared) toCrop(b image.Rectangle, k int) image.Rectangle {
+	f := func(x, y int) (float64, float64) {
+		fx := float64(x-p.steps.padding) / p.scale
+		fy := float64(y-p.steps.padding) / p.scale
+		W, H := float64(p.w), float64(p.h)
+		switch ((k % 4) + 4) % 4 {
+		case 1:
+			return fy, H - fx
+		case 2:
+			return W - fx, H - fy
+		case 3:
+			return W - fy, fx
+		}
+		return fx, fy
+	}
+	x0, y0 := f(b.Min.X, b.Min.Y)
+	x1, y1 := f(b.Max.X, b.Max.Y)
+	r := image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1)))
+	r = r.Intersect(image.Rect(0, 0, p.w, p.h))
+	return r.Add(p.origin)
+}
+
+// rawWord is a word as Tesseract gave it, in Tesseract input pixels.
+type rawWord struct {
+	text string
+	box  image.Rectangle
+	conf float64
+	line int // running line number over the whole note
+}
+
+// attempt is one Tesseract pass over one turn of the note in one mode.
+type attempt struct {
+	k     int
+	mode  gosseract.PageSegMode
+	words []rawWord
+	score float64
+}
+
+// recognise runs Tesseract over the prepared note: upright in block mode
+// first, then, while the result is unsure, the note turned and other page
+// segmentation modes, keeping the most confident attempt.
+func (r *Reader) recognise(ctx context.Context, c *gosseract.Client, p *prepared) (attempt, error) {
+	s := p.steps
+	k0 := 0
+	if p.vertical {
+		k0 = 1
+	}
+	best := attempt{score: -1}
+	try := func(k int, mode gosseract.PageSegMode) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a, err := run(c, p.image(k), mode)
+		if err != nil {
+			return err
+		}
+		a.k = k
+		if a.score > best.score {
+			best = a
+		}
+		return nil
+	}
+	if err := try(k0, gosseract.PSM_SINGLE_BLOCK); err != nil {
+		return best, err
+	}
+	// A sideways note gives no hint which way it was turned: read both.
+	if s.orient && (p.vertical || best.score < s.goodEnough) {
+		if err := try(k0+2, gosseract.PSM_SINGLE_BLOCK); err != nil {
+			return best, err
+		}
+		if p.vertical && best.score < s.goodEnough/2 {
+			// the line direction may have been misjudged
+			for _, k := range []int{0, 2} {
+				if err := try(k, gosseract.PSM_SINGLE_BLOCK); err != nil {
+					return best, err
+				}
+			}
+		}
+	}
+	if s.modes && best.score < s.goodEnough {
+		if err := try(best.k, gosseract.PSM_SPARSE_TEXT); err != nil {
+			return best, err
+		}
+		if lines(best.words) <= 1 && best.score < s.goodEnough {
+			if err := try(best.k, gosseract.PSM_SINGLE_LINE); err != nil {
+				return best, err
+			}
+		}
+	}
+	return best, nil
+}
+
+func lines(ws []rawWord) int {
+	seen := map[int]bool{}
+	for _, w := range ws {
+		seen[w.line] = true
+	}
+	return len(seen)
+}
+
+// run is one Tesseract pass.
+func run(c *gosseract.Client, g *gray, mode gosseract.PageSegMode) (attempt, error) {
+	if err := c.SetImageFromBytes(g.pgm()); err != nil {
+		return attempt{}, fmt.Errorf("ocr: set image: %w", err)
+	}
+	c.SetPageSegMode(mode)
+	bbs, err := c.GetBoundingBoxesVerbose()
+	if err != nil {
+		return attempt{}, fmt.Errorf("ocr: recognise: %w", err)
+	}
+	a := attempt{mode: mode}
+	type lineKey struct{ b, p, l int }
+	lineOf := map[lineKey]int{}
+	for _, bb := range bbs {
+		if bb.Word == "" {
+			continue
+		}
+		key := lineKey{bb.BlockNum, bb.ParNum, bb.LineNum}
+		n, ok := lineOf[key]
+		if !ok {
+			n = len(lineOf)
+			lineOf[key] = n
+		}
+		a.words = append(a.words, rawWord{text: bb.Word, box: bb.Box, conf: bb.Confidence, line: n})
+	}
+	a.score = score(a.words)
+	return a, nil
+}
+
+// score is the mean word confidence weighted by the number of letters and
+// digits in each word; 0 without words.
+func score(ws []rawWord) float64 {
+	var s, n float64
+	for _, w := range ws {
+		l := float64(alnumLen(w.text))
+		s += w.conf * l
+		n += l
+	}
+	if n == 0 {
+		return 0
+	}
+	return s / n
+}
