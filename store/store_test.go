@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"wallscan"
+)
+
+// testOptions keep the job queue quick and quiet in tests.
+func testOptions() []Option {
+	return []Option{
+		WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		WithPollInterval(20 * time.Millisecond),
+		WithRetryDelay(func(int) time.Duration { return 10 * time.Millisecond }),
+	}
+}
+
+// openTest opens a database in a fresh temporary directory.
+func openTest(t *testing.T, opts ...Option) *DB {
+	t.Helper()
+	return openAt(t, filepath.Join(t.TempDir(), "wallscan.db"), opts...)
+}
+
+// openAt opens the database at path and closes it when the test ends.
+func openAt(t *testing.T, path string, opts ...Option) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), path, append(testOptions(), opts...)...)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", path, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// mustWorkshop creates a workshop.
+func mustWorkshop(t *testing.T, db *DB, title string) *wallscan.Workshop {
+	t.Helper()
+	w := &wallscan.Workshop{Title: title, Case: "Gemeente Testdorp", Date: "2026-11-29",
+		Legend: []wallscan.Perspective{{Color: wallscan.Yellow, Name: "beleid"}}}
+	if err := db.CreateWorkshop(context.Background(), w); err != nil {
+		t.Fatalf("CreateWorkshop: %v", err)
+	}
+	return w
+}
+
+// wantCode fails the test unless err carries the wallscan error code.
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := wallscan.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+func TestMigrationsIdempotentAcrossReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.db")
+	db, err := Open(ctx, path, testOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := mustWorkshop(t, db, "Eerste")
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	for i := range 2 {
+		db, err := Open(ctx, path, testOptions()...)
+		if err != nil {
+			t.Fatalf("reopen %d: %v", i, err)
+		}
+		ms, err := migrations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.read.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := n, len(ms); got != want {
+			t.Errorf("recorded migrations = %d, want %d", got, want)
+		}
+		got, err := db.Workshop(ctx, w.ID)
+		if err != nil {
+			t.Fatalf("Workshop after reopen: %v", err)
+		}
+		if got.Title != w.Title || got.JoinCode != w.JoinCode {
+			t.Errorf("workshop after reopen = %+v, want %+v", got, w)
+		}
+		if err := db.IntegrityCheck(ctx); err != nil {
+			t.Error(err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	db := openTest(t)
+	for _, tc := range []struct {
+		pool   string
+		pragma string
+		want   string
+	}{
+		{"write", "journal_mode", "wal"},
+		{"write", "foreign_keys", "1"},
+		{"write", "synchronous", "2"}, // FULL
+		{"write", "busy_timeout", "5000"},
+		{"read", "foreign_keys", "1"},
+		{"read", "query_only", "1"},
+		{"read", "journal_mode", "wal"},
+	} {
+		pool := db.write
+		if tc.pool == "read" {
+			pool = db.read
+		}
+		var got string
+		if err := pool.QueryRow(`PRAGMA ` + tc.pragma).Scan(&got); err != nil {
+			t.Fatalf("%s %s: %v", tc.pool, tc.pragma, err)
+		}
+		if got != tc.want {
+			t.Errorf("%s pool PRAGMA %s = %s, want %s", tc.pool, tc.pragma, got, tc.want)
+		}
+	}
+	// The read pool cannot write.
+	if _, err := db.read.Exec(`DELETE FROM workshops`); err == nil {
+		t.Error("read pool accepted a DELETE")
+	}
+}
+
+func TestMigrationNames(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range ms {
+		if got, want := m.version, i+1; got != want {
+			t.Errorf("migration %s has number %d, want %d (no gaps)", m.name, got, want)
+		}
+	}
+}
+
+func TestConstraintErrorsByCode(t *testing.T) {
+	db := openTest(t)
+	w := mustWorkshop(t, db, "A")
+	_, err := db.write.Exec(`INSERT INTO workshops (title, join_code, created_at, updated_at) VALUES ('B', ?, '', '')`, w.JoinCode)
+	if !isUnique(err) {
+		t.Errorf("duplicate join code: isUnique(%v) = false", err)
+	}
+	_, err = db.write.Exec(`INSERT INTO photos (workshop_id, size, status, created_at, updated_at) VALUES (999, 1, 'queued', '', '')`)
+	if !isForeignKey(err) {
+		t.Errorf("photo of missing workshop: isForeignKey(%v) = false", err)
+	}
+}
