@@ -391,4 +391,3 @@ func (db *DB) unsortedCluster(ctx context.Context, tx *sql.Tx, workshopID int64)
 	}
 	return c, true, nil
 }
-

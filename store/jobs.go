@@ -55,7 +55,9 @@ func (w *photoWorker) Work(ctx context.Context, job *river.Job[processPhotoArgs]
 }
 
 // retryPolicy applies the WithRetryDelay option.
-type retryPolicy struct{ delay func(attempt int) time.Duration }
+type retryPolicy struct {
+	delay func(attempt int) time.Duration
+}
 
 // NextRetry implements river.ClientRetryPolicy.
 func (p retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
