@@ -1,0 +1,253 @@
+package capture
+
+import (
+	"math"
+	"sort"
+)
+
+// background is a model of the wall behind the notes: each Lab channel as a
+// smooth quadratic surface over the photo (uneven light, colour casts), and
+// the spread of the wall's own texture (paint, paper fibres, wood grain).
+type background struct {
+	coef   [3][6]float64 // per channel: c0 + c1 x + c2 y + c3 x² + c4 xy + c5 y² (x, y in 0..1)
+	sigma  [3]float64    // robust spread of the wall around the surface
+	w, h   int
+	global [3]float64 // the mode the fit started from
+}
+
+// Background model constants (8-bit Lab units: L 0..255, a and b 0..255
+// centred on 128).
+const (
+	bgSampleStep   = 3    // sample every 3rd pixel in each direction
+	bgBorderWeight = 3    // border samples count this many times in the mode
+	bgChromaTol    = 14.0 // first guess: wall pixels within this much a/b of the mode
+	bgLightTol     = 45.0 // ... and this much L
+	bgInlierK      = 2.5  // refit on samples within this many spreads
+	bgMinSigmaL    = 6.0
+	bgMinSigmaC    = 2.5
+)
+
+func quadTerms(x, y float64) [6]float64 { return [6]float64{1, x, y, x * x, x * y, y * y} }
+
+func (b *background) at(c int, x, y float64) float64 {
+	t := quadTerms(x, y)
+	var v float64
+	for k := range t {
+		v += b.coef[c][k] * t[k]
+	}
+	return v
+}
+
+// estimateBackground finds the wall colour of a Lab image (3 bytes a pixel):
+// the most common colour (border pixels weigh more, as notes cluster in the
+// middle), then a robust quadratic fit per channel over the pixels near it.
+func estimateBackground(lab []byte, w, h int) *background {
+	const nb = 16 * 32 * 32
+	hist := make([]float64, nb)
+	bx, by := w/10, h/10
+	for y := 0; y < h; y += bgSampleStep {
+		for x := 0; x < w; x += bgSampleStep {
+			i := 3 * (y*w + x)
+			wt := 1.0
+			if x < bx || x >= w-bx || y < by || y >= h-by {
+				wt = bgBorderWeight
+			}
+			hist[int(lab[i]>>4)<<10|int(lab[i+1]>>3)<<5|int(lab[i+2]>>3)] += wt
+		}
+	}
+	best, bestV := 0, -1.0
+	for l := 0; l < 16; l++ {
+		for a := 0; a < 32; a++ {
+			for bb := 0; bb < 32; bb++ {
+				if hist[l<<10|a<<5|bb] == 0 {
+					continue
+				}
+				var s float64
+				for dl := -1; dl <= 1; dl++ {
+					for da := -1; da <= 1; da++ {
+						for db := -1; db <= 1; db++ {
+							L, A, B := l+dl, a+da, bb+db
+							if L < 0 || L > 15 || A < 0 || A > 31 || B < 0 || B > 31 {
+								continue
+							}
+							s += hist[L<<10|A<<5|B]
+						}
+					}
+				}
+				if s > bestV {
+					best, bestV = l<<10|a<<5|bb, s
+				}
+			}
+		}
+	}
+	m := [3]float64{float64(best>>10)*16 + 8, float64(best>>5&31)*8 + 4, float64(best&31)*8 + 4}
+
+	// Samples near the mode.
+	type sample struct {
+		t [6]float64
+		v [3]float64
+	}
+	var ss []sample
+	for y := 0; y < h; y += bgSampleStep {
+		for x := 0; x < w; x += bgSampleStep {
+			i := 3 * (y*w + x)
+			v := [3]float64{float64(lab[i]), float64(lab[i+1]), float64(lab[i+2])}
+			if math.Abs(v[1]-m[1]) <= bgChromaTol && math.Abs(v[2]-m[2]) <= bgChromaTol && math.Abs(v[0]-m[0]) <= bgLightTol {
+				ss = append(ss, sample{quadTerms(float64(x)/float64(w), float64(y)/float64(h)), v})
+			}
+		}
+	}
+	b := &background{w: w, h: h, global: m}
+	for c := range 3 {
+		b.coef[c][0] = m[c]
+		b.sigma[c] = 10
+	}
+	if len(ss) < 50 {
+		return b
+	}
+	inl := make([]bool, len(ss))
+	res := make([]float64, 0, len(ss))
+	for iter := 0; iter < 4; iter++ {
+		// Inliers by the current model.
+		n := 0
+		for k, s := range ss {
+			ok := true
+			for c := range 3 {
+				if math.Abs(s.v[c]-dot6(b.coef[c], s.t)) > bgInlierK*b.sigma[c]+2 {
+					ok = false
+					break
+				}
+			}
+			if iter == 0 {
+				ok = true
+			}
+			inl[k] = ok
+			if ok {
+				n++
+			}
+		}
+		if n < 50 {
+			break
+		}
+		for c := range 3 {
+			var ata [6][6]float64
+			var atb [6]float64
+			for k, s := range ss {
+				if !inl[k] {
+					continue
+				}
+				for i := range 6 {
+					atb[i] += s.t[i] * s.v[c]
+					for j := i; j < 6; j++ {
+						ata[i][j] += s.t[i] * s.t[j]
+					}
+				}
+			}
+			for i := range 6 {
+				for j := 0; j < i; j++ {
+					ata[i][j] = ata[j][i]
+				}
+				ata[i][i] += 1e-6 * float64(n) // keep the system regular
+			}
+			if x, ok := solve6(ata, atb); ok {
+				b.coef[c] = x
+			}
+			res = res[:0]
+			for k, s := range ss {
+				if inl[k] {
+					res = append(res, math.Abs(s.v[c]-dot6(b.coef[c], s.t)))
+				}
+			}
+			sort.Float64s(res)
+			sg := 1.4826 * res[len(res)/2]
+			minS := bgMinSigmaC
+			if c == 0 {
+				minS = bgMinSigmaL
+			}
+			b.sigma[c] = math.Max(sg, minS)
+		}
+	}
+	return b
+}
+
+func dot6(a, b [6]float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// solve6 solves a 6x6 linear system by Gaussian elimination with pivoting.
+func solve6(a [6][6]float64, b [6]float64) ([6]float64, bool) {
+	for col := 0; col < 6; col++ {
+		p := col
+		for r := col + 1; r < 6; r++ {
+			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
+				p = r
+			}
+		}
+		if math.Abs(a[p][col]) < 1e-12 {
+			return b, false
+		}
+		a[col], a[p] = a[p], a[col]
+		b[col], b[p] = b[p], b[col]
+		for r := col + 1; r < 6; r++ {
+			f := a[r][col] / a[col][col]
+			for k := col; k < 6; k++ {
+				a[r][k] -= f * a[col][k]
+			}
+			b[r] -= f * b[col]
+		}
+	}
+	var x [6]float64
+	for r := 5; r >= 0; r-- {
+		s := b[r]
+		for k := r + 1; k < 6; k++ {
+			s -= a[r][k] * x[k]
+		}
+		x[r] = s / a[r][r]
+	}
+	return x, true
+}
+
+// distanceMap returns, per pixel, how far its colour lies from the wall, in
+// units of the wall's own spread (scaled by 16 and capped at 255).
+func (b *background) distanceMap(lab []byte) []byte {
+	w, h := b.w, b.h
+	out := make([]byte, w*h)
+	sL := math.Max(1.5*b.sigma[0], 8)
+	sA := math.Max(1.5*b.sigma[1], 4)
+	sB := math.Max(1.5*b.sigma[2], 4)
+	// Evaluate the surface on a coarse grid and interpolate along rows.
+	var row [3][]float64
+	for c := range 3 {
+		row[c] = make([]float64, w)
+	}
+	for y := 0; y < h; y++ {
+		fy := float64(y) / float64(h)
+		for c := range 3 {
+			// Along a row the quadratic is c0' + c1' x + c3 x².
+			k := b.coef[c]
+			c0 := k[0] + k[2]*fy + k[5]*fy*fy
+			c1 := k[1] + k[4]*fy
+			for x := 0; x < w; x++ {
+				fx := float64(x) / float64(w)
+				row[c][x] = c0 + c1*fx + k[3]*fx*fx
+			}
+		}
+		o := y * w
+		for x := 0; x < w; x++ {
+			i := 3 * (o + x)
+			dl := (float64(lab[i]) - row[0][x]) / sL
+			da := (float64(lab[i+1]) - row[1][x]) / sA
+			db := (float64(lab[i+2]) - row[2][x]) / sB
+			d := math.Sqrt(dl*dl+da*da+db*db) * 16
+			if d > 255 {
+				d = 255
+			}
+			out[o+x] = byte(d)
+		}
+	}
+	return out
+}

@@ -1,0 +1,514 @@
+package capture
+
+import (
+	"image"
+	"math"
+	"sort"
+	"unsafe"
+
+	"gocv.io/x/gocv"
+)
+
+// Detection constants, in pixels of the reduced (working) image unless
+// said otherwise. They were tuned on the synth standard and hard sets.
+const (
+	// fgThreshold is how far (in wall spreads, x16) a pixel must lie from
+	// the wall colour to count as paper of a note.
+	fgThreshold = 51 // 3.2 spreads
+	// edgeThreshold is the colour step (8-bit Lab, L and chroma weighted)
+	// that marks the border between two notes or a note and its shadow.
+	edgeThreshold = 14
+	// minSolidity is the least share of its convex hull a single note fills.
+	minSolidity = 0.86
+	// minQuadFit is the least hull-to-quad area ratio of a single note.
+	minQuadFit = 0.86
+	// maxAspect is the longest side over the shortest of a note.
+	maxAspect = 3.2
+	// splitAreaFactor: a region this many times the median note area is
+	// taken to be several notes that touch.
+	splitAreaFactor = 1.6
+	// fallbackSolidity and fallbackQuadFit: a region that cannot be split
+	// is still kept as one note above these (a note partly covered).
+	fallbackSolidity = 0.6
+	fallbackQuadFit  = 0.7
+	// splitEdgeThreshold is the weaker colour step looked for inside a
+	// region that seems to hold several notes of one colour.
+	splitEdgeThreshold = 7
+	// pairAspect is the least long-over-short side of a region that is cut
+	// into notes of the median size when nothing else separates them.
+	pairAspect = 1.85
+)
+
+// candidate is a note outline found on the working image.
+type candidate struct {
+	q    quad
+	area float64 // pixels of the region behind q
+	// fallback is set on a quad that does not look like one clean note
+	// (a note partly covered by another) but is still the best guess.
+	fallback bool
+}
+
+// region is a labelled area of the working image.
+type region struct {
+	label          int32
+	count          int
+	minX, minY     int
+	maxX, maxY     int
+	rowMin, rowMax []int32 // per row from minY: leftmost and rightmost x
+}
+
+// int32s views a CV_32S Mat's data.
+func int32s(m gocv.Mat) []int32 {
+	b, err := m.DataPtrUint8()
+	if err != nil || len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*int32)(unsafe.Pointer(&b[0])), len(b)/4)
+}
+
+// maskMat wraps a Go byte mask as a CV_8UC1 Mat sharing its memory.
+func maskMat(b []byte, w, h int) gocv.Mat {
+	m, _ := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC1, b)
+	return m
+}
+
+func morph(src []byte, w, h int, op gocv.MorphType, k int) []byte {
+	s := maskMat(src, w, h)
+	defer s.Close()
+	d := gocv.NewMat()
+	defer d.Close()
+	kernel := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(k, k))
+	defer kernel.Close()
+	gocv.MorphologyEx(s, &d, op, kernel)
+	out, _ := d.DataPtrUint8()
+	return append([]byte(nil), out...)
+}
+
+// fillHoles fills every hole inside the mask's outer contours: text, glare
+// and shadows inside a note become note.
+func fillHoles(mask []byte, w, h int) []byte {
+	s := maskMat(mask, w, h)
+	defer s.Close()
+	cs := gocv.FindContours(s, gocv.RetrievalExternal, gocv.ChainApproxSimple)
+	defer cs.Close()
+	d := gocv.NewMatWithSize(h, w, gocv.MatTypeCV8UC1)
+	defer d.Close()
+	gocv.DrawContours(&d, cs, -1, white8, -1)
+	out, _ := d.DataPtrUint8()
+	return append([]byte(nil), out...)
+}
+
+// edgeMap returns the colour step at each pixel: the largest Lab difference
+// to the pixels two steps right, down and diagonally.
+func edgeMap(lab []byte, w, h int) []byte {
+	out := make([]byte, w*h)
+	diff := func(i, j int) int {
+		dl := int(lab[i]) - int(lab[j])
+		da := int(lab[i+1]) - int(lab[j+1])
+		db := int(lab[i+2]) - int(lab[j+2])
+		if dl < 0 {
+			dl = -dl
+		}
+		if da < 0 {
+			da = -da
+		}
+		if db < 0 {
+			db = -db
+		}
+		return dl/2 + da + db
+	}
+	for y := 0; y < h-2; y++ {
+		for x := 0; x < w-2; x++ {
+			i := 3 * (y*w + x)
+			d := max(diff(i, i+6), diff(i, i+6*w), diff(i+6, i+6*w))
+			if d > 255 {
+				d = 255
+			}
+			v := byte(d)
+			// Mark both sides of the step.
+			o := y*w + x
+			out[o] = max(out[o], v)
+			out[o+1] = max(out[o+1], v)
+			out[o+w] = max(out[o+w], v)
+			out[o+w+1] = max(out[o+w+1], v)
+		}
+	}
+	return out
+}
+
+// regions collects per-label extents of a label image (labels > minLabel).
+func regions(labels []int32, w, h int, minLabel int32) map[int32]*region {
+	rs := map[int32]*region{}
+	for y := 0; y < h; y++ {
+		row := labels[y*w : (y+1)*w]
+		for x, l := range row {
+			if l <= minLabel {
+				continue
+			}
+			r := rs[l]
+			if r == nil {
+				r = &region{label: l, minX: x, maxX: x, minY: y, maxY: y}
+				rs[l] = r
+			}
+			r.count++
+			r.minX, r.maxX = min(r.minX, x), max(r.maxX, x)
+			r.maxY = y
+		}
+	}
+	for _, r := range rs {
+		n := r.maxY - r.minY + 1
+		r.rowMin = make([]int32, n)
+		r.rowMax = make([]int32, n)
+		for i := range r.rowMin {
+			r.rowMin[i], r.rowMax[i] = -1, -1
+		}
+	}
+	for y := 0; y < h; y++ {
+		row := labels[y*w : (y+1)*w]
+		for x, l := range row {
+			if l <= minLabel {
+				continue
+			}
+			r := rs[l]
+			i := y - r.minY
+			if r.rowMin[i] < 0 {
+				r.rowMin[i] = int32(x)
+			}
+			r.rowMax[i] = int32(x)
+		}
+	}
+	return rs
+}
+
+// hull returns the convex hull of a region from its row extremes, in pixel
+// corner coordinates (a pixel covers [x, x+1)).
+func (r *region) hull() []pt {
+	pts := make([]pt, 0, 4*len(r.rowMin))
+	for i := range r.rowMin {
+		if r.rowMin[i] < 0 {
+			continue
+		}
+		y := float64(r.minY + i)
+		l, rr := float64(r.rowMin[i]), float64(r.rowMax[i])+1
+		pts = append(pts, pt{l, y}, pt{l, y + 1}, pt{rr, y}, pt{rr, y + 1})
+	}
+	return convexHull(pts)
+}
+
+// detect finds note outlines on the working image (8-bit BGR).
+func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []byte) {
+	w, h := small.Cols(), small.Rows()
+	blur := gocv.NewMat()
+	defer blur.Close()
+	gocv.MedianBlur(small, &blur, 5)
+	labM := gocv.NewMat()
+	defer labM.Close()
+	gocv.CvtColor(blur, &labM, gocv.ColorBGRToLab)
+	lp, _ := labM.DataPtrUint8()
+	lab = append([]byte(nil), lp...)
+
+	bg := estimateBackground(lab, w, h)
+	dist := bg.distanceMap(lab)
+	fg = make([]byte, w*h)
+	for i, d := range dist {
+		if d > fgThreshold {
+			fg[i] = 255
+		}
+	}
+	fg = morph(fg, w, h, gocv.MorphOpen, 3)
+	fg = morph(fg, w, h, gocv.MorphClose, 5)
+	fg = fillHoles(fg, w, h)
+
+	// Seeds: note paper away from colour steps.
+	edges := edgeMap(lab, w, h)
+	seed := make([]byte, w*h)
+	for i := range seed {
+		if fg[i] != 0 && edges[i] < edgeThreshold {
+			seed[i] = 255
+		}
+	}
+	seed = morph(seed, w, h, gocv.MorphOpen, 5)
+
+	minArea := s.opts.MinNoteArea * float64(w*h)
+	maxArea := s.opts.MaxNoteArea * float64(w*h)
+
+	sm := maskMat(seed, w, h)
+	labels := gocv.NewMat()
+	n := gocv.ConnectedComponents(sm, &labels)
+	sm.Close()
+	defer labels.Close()
+	lb := int32s(labels)
+	// Drop seeds too small to be a note's core.
+	counts := make([]int, n)
+	for _, l := range lb {
+		counts[l]++
+	}
+	markers := make([]int32, w*h)
+	bgMask := morph(fg, w, h, gocv.MorphDilate, 7)
+	for i, l := range lb {
+		switch {
+		case l > 0 && float64(counts[l]) >= minArea*0.3:
+			markers[i] = l + 1
+		case bgMask[i] == 0:
+			markers[i] = 1
+		}
+	}
+	mk, _ := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV32SC1, unsafe.Slice((*byte)(unsafe.Pointer(&markers[0])), 4*len(markers)))
+	gocv.Watershed(blur, &mk)
+	ws := append([]int32(nil), int32s(mk)...)
+	mk.Close()
+	// Watershed lines (-1) and pixels outside the note mask are no note.
+	for i := range ws {
+		if fg[i] == 0 {
+			ws[i] = 0
+		}
+	}
+
+	rs := regions(ws, w, h, 1)
+	type fitted struct {
+		r  *region
+		c  candidate
+		ok bool
+	}
+	var fs []fitted
+	var areas []float64
+	for _, r := range rs {
+		if float64(r.count) < minArea || float64(r.count) > maxArea {
+			continue
+		}
+		c, ok := fitRegion(r)
+		fs = append(fs, fitted{r, c, ok})
+		if ok {
+			areas = append(areas, c.q.area())
+		}
+	}
+	medArea := 0.0
+	if len(areas) > 0 {
+		sort.Float64s(areas)
+		medArea = areas[(len(areas)-1)/2] // the lower median: pairs must not set the size
+	}
+	sp := splitter{w: w, h: h, ws: ws, edges: edges, blur: blur, minArea: minArea, medArea: medArea}
+	for _, f := range fs {
+		big := medArea > 0 && f.c.q.area() > splitAreaFactor*medArea
+		if !f.ok || big {
+			if parts := sp.split(f.r, f.c, f.ok); len(parts) > 1 {
+				cands = append(cands, parts...)
+				continue
+			}
+		}
+		if f.ok || f.c.fallback {
+			cands = append(cands, f.c)
+		}
+	}
+	cands = dropOverlaps(cands)
+	return cands, lab, fg
+}
+
+// fitRegion fits a note quad to one region and judges whether it looks like
+// a single note.
+func fitRegion(r *region) (candidate, bool) {
+	h := r.hull()
+	ha := polyArea(h)
+	if ha <= 0 {
+		return candidate{}, false
+	}
+	q, ratio, ok := fitQuad(h)
+	if !ok {
+		return candidate{}, false
+	}
+	solidity := float64(r.count) / ha
+	fit := math.Min(ratio, 1/ratio)
+	sw, sh := q.sides()
+	aspect := math.Max(sw, sh) / math.Max(1, math.Min(sw, sh))
+	if solidity < minSolidity || fit < minQuadFit || aspect > maxAspect {
+		fb := solidity >= fallbackSolidity && fit >= fallbackQuadFit && aspect <= maxAspect
+		return candidate{q: q, area: float64(r.count), fallback: fb}, false
+	}
+	return candidate{q: q, area: float64(r.count)}, true
+}
+
+// dropOverlaps removes the smaller of two candidates that cover the same
+// note.
+func dropOverlaps(cs []candidate) []candidate {
+	sort.Slice(cs, func(i, j int) bool { return cs[i].area > cs[j].area })
+	var out []candidate
+	for _, c := range cs {
+		dup := false
+		for _, o := range out {
+			if quadIoU(c.q, o.q) > 0.5 {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// splitter separates regions that hold several touching notes.
+type splitter struct {
+	w, h    int
+	ws      []int32
+	edges   []byte
+	blur    gocv.Mat
+	minArea float64
+	medArea float64
+}
+
+// split tries, in turn: weaker colour steps inside the region, the shape
+// of the region (distance-transform peaks), and cutting a long region into
+// notes of the median size. It returns nil when the region stays whole.
+func (sp *splitter) split(r *region, c candidate, ok bool) []candidate {
+	rect := image.Rect(r.minX, r.minY, r.maxX+1, r.maxY+1)
+	rw, rh := rect.Dx(), rect.Dy()
+	mask := make([]byte, rw*rh)
+	for y := 0; y < rh; y++ {
+		for x := 0; x < rw; x++ {
+			if sp.ws[(y+rect.Min.Y)*sp.w+x+rect.Min.X] == r.label {
+				mask[y*rw+x] = 255
+			}
+		}
+	}
+	// 1. Weaker colour steps.
+	seeds := make([]byte, len(mask))
+	for y := 0; y < rh; y++ {
+		for x := 0; x < rw; x++ {
+			i := y*rw + x
+			if mask[i] != 0 && sp.edges[(y+rect.Min.Y)*sp.w+x+rect.Min.X] < splitEdgeThreshold {
+				seeds[i] = 255
+			}
+		}
+	}
+	seeds = morph(seeds, rw, rh, gocv.MorphOpen, 5)
+	if parts := sp.grow(mask, seeds, rect); len(parts) > 1 {
+		return parts
+	}
+	// 2. Shape: peaks of the distance to the region's border.
+	if dseeds := distancePeaks(mask, rw, rh); dseeds != nil {
+		if parts := sp.grow(mask, dseeds, rect); len(parts) > 1 {
+			return parts
+		}
+	}
+	// 3. A clean quad twice as long as it is wide and twice the median
+	// area: notes of one colour edge to edge.
+	if ok && sp.medArea > 0 {
+		sw, sh := c.q.sides()
+		aspect := math.Max(sw, sh) / math.Min(sw, sh)
+		k := int(math.Round(c.q.area() / sp.medArea))
+		if aspect >= pairAspect && c.q.area() >= pairAspect*sp.medArea && k >= 2 && k <= 6 && math.Abs(aspect/float64(k)-1) < 0.35 {
+			return cutQuad(c.q, k, sw >= sh)
+		}
+	}
+	return nil
+}
+
+// grow turns seed components into regions (watershed within the mask) and
+// fits a note to each. It returns the parts only if each is a clean note.
+func (sp *splitter) grow(mask, seeds []byte, rect image.Rectangle) []candidate {
+	rw, rh := rect.Dx(), rect.Dy()
+	sm := maskMat(seeds, rw, rh)
+	labels := gocv.NewMat()
+	n := gocv.ConnectedComponents(sm, &labels)
+	sm.Close()
+	defer labels.Close()
+	if n < 3 {
+		return nil
+	}
+	lb := int32s(labels)
+	counts := make([]int, n)
+	for _, l := range lb {
+		counts[l]++
+	}
+	big := 0
+	for l := 1; l < n; l++ {
+		if float64(counts[l]) >= sp.minArea*0.3 {
+			big++
+		}
+	}
+	if big < 2 {
+		return nil
+	}
+	markers := make([]int32, rw*rh)
+	for i, l := range lb {
+		switch {
+		case mask[i] == 0:
+			markers[i] = 1
+		case l > 0 && float64(counts[l]) >= sp.minArea*0.3:
+			markers[i] = l + 1
+		}
+	}
+	mk, _ := gocv.NewMatFromBytes(rh, rw, gocv.MatTypeCV32SC1, unsafe.Slice((*byte)(unsafe.Pointer(&markers[0])), 4*len(markers)))
+	roi := sp.blur.Region(rect)
+	img := roi.Clone()
+	roi.Close()
+	gocv.Watershed(img, &mk)
+	img.Close()
+	out := append([]int32(nil), int32s(mk)...)
+	mk.Close()
+	for i := range out {
+		if mask[i] == 0 {
+			out[i] = 0
+		}
+	}
+	rs := regions(out, rw, rh, 1)
+	var parts []candidate
+	for _, r := range rs {
+		if float64(r.count) < sp.minArea {
+			continue
+		}
+		c, ok := fitRegion(r)
+		if !ok && !c.fallback {
+			return nil
+		}
+		c.q = c.q.translate(float64(rect.Min.X), float64(rect.Min.Y))
+		parts = append(parts, c)
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	return parts
+}
+
+// distancePeaks returns seeds at the cores of a region's lobes: where the
+// distance to its border is within 80% of the largest, split by the
+// narrower necks between touching notes. It returns nil for one lobe.
+func distancePeaks(mask []byte, w, h int) []byte {
+	m := maskMat(mask, w, h)
+	defer m.Close()
+	d := gocv.NewMat()
+	defer d.Close()
+	lbl := gocv.NewMat()
+	defer lbl.Close()
+	gocv.DistanceTransform(m, &d, &lbl, gocv.DistL2, gocv.DistanceMask5, gocv.DistanceLabelCComp)
+	_, mx, _, _ := gocv.MinMaxLoc(d)
+	if mx <= 0 {
+		return nil
+	}
+	df, _ := d.DataPtrFloat32()
+	out := make([]byte, w*h)
+	for i, v := range df {
+		if v >= 0.8*mx {
+			out[i] = 255
+		}
+	}
+	return out
+}
+
+// cutQuad cuts q into k equal notes along its longer side pair.
+func cutQuad(q quad, k int, alongTop bool) []candidate {
+	var out []candidate
+	lerp := func(a, b pt, t float64) pt { return a.add(b.sub(a).mul(t)) }
+	for i := range k {
+		t0, t1 := float64(i)/float64(k), float64(i+1)/float64(k)
+		var p quad
+		if alongTop {
+			p = quad{lerp(q[0], q[1], t0), lerp(q[0], q[1], t1), lerp(q[3], q[2], t1), lerp(q[3], q[2], t0)}
+		} else {
+			p = quad{lerp(q[0], q[3], t0), lerp(q[1], q[2], t0), lerp(q[1], q[2], t1), lerp(q[0], q[3], t1)}
+		}
+		out = append(out, candidate{q: p.ordered(), area: p.area()})
+	}
+	return out
+}

@@ -1,0 +1,205 @@
+package capture
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"testing"
+
+	"wallscan"
+)
+
+// pngHeader returns a PNG that claims w x h pixels in its IHDR and has no
+// pixel data at all: decoding it would fail, so a size error proves the
+// limit was checked from the header first.
+func pngHeader(w, h int) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		c := append([]byte(typ), data...)
+		b.Write(c)
+		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(c))
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = 8, 2 // 8-bit RGB
+	chunk("IHDR", ihdr)
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// jpegHeader returns a small real JPEG whose frame header is patched to
+// claim w x h pixels: its scan data cannot fill that size.
+func jpegHeader(t testing.TB, w, h int) []byte {
+	b := encodeJPEG(t, image.NewGray(image.Rect(0, 0, 16, 16)))
+	i := bytes.Index(b, []byte{0xff, 0xc0})
+	if i < 0 {
+		t.Fatal("no SOF0 in a Go JPEG")
+	}
+	b[i+5], b[i+6] = byte(h>>8), byte(h)
+	b[i+7], b[i+8] = byte(w>>8), byte(w)
+	return b
+}
+
+// withOrientation inserts an EXIF APP1 segment with the given orientation
+// right after a JPEG's SOI marker.
+func withOrientation(jpg []byte, orient uint16) []byte {
+	var t bytes.Buffer
+	t.WriteString("II*\x00")
+	binary.Write(&t, binary.LittleEndian, uint32(8)) // IFD0 offset
+	binary.Write(&t, binary.LittleEndian, uint16(1)) // one entry
+	binary.Write(&t, binary.LittleEndian, uint16(0x0112))
+	binary.Write(&t, binary.LittleEndian, uint16(3)) // SHORT
+	binary.Write(&t, binary.LittleEndian, uint32(1))
+	binary.Write(&t, binary.LittleEndian, orient)
+	binary.Write(&t, binary.LittleEndian, uint16(0))
+	binary.Write(&t, binary.LittleEndian, uint32(0)) // no next IFD
+	payload := append([]byte("Exif\x00\x00"), t.Bytes()...)
+	seg := []byte{0xff, 0xe1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}
+	out := append([]byte{}, jpg[:2]...)
+	out = append(out, seg...)
+	out = append(out, payload...)
+	return append(out, jpg[2:]...)
+}
+
+func TestSegmentRejects(t *testing.T) {
+	wall := encodeJPEG(t, drawWall(800, 600, wallWhite, []drawnNote{{q: square(100, 100, 200, 0), paper: paperYellow}}, pt{}, 0))
+	tests := []struct {
+		name  string
+		data  []byte
+		code  string
+		words string // the message must say this
+	}{
+		{"empty", nil, wallscan.EINVALID, "empty"},
+		{"truncated jpeg", wall[:len(wall)/2], wallscan.EINVALID, "truncated"},
+		{"heic", append([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), make([]byte, 100)...), wallscan.EUNSUPPORTED, "JPEG"},
+		{"pdf", []byte("%PDF-1.7\n%...."), wallscan.EUNSUPPORTED, "PDF"},
+		{"gif", []byte("GIF89a\x10\x00\x10\x00"), wallscan.EUNSUPPORTED, "GIF"},
+		{"text", []byte("hello, this is not a photo"), wallscan.EUNSUPPORTED, "JPEG or PNG"},
+		{"png over pixel limit", pngHeader(9000, 9000), wallscan.ETOOLARGE, "million"},
+		{"png over side limit", pngHeader(20000, 100), wallscan.ETOOLARGE, "longest side"},
+		{"jpeg over pixel limit", jpegHeader(t, 10000, 8000), wallscan.ETOOLARGE, "million"},
+		{"jpeg without its scan", jpegHeader(t, 1000, 800), wallscan.EINVALID, "damaged"},
+	}
+	seg := NewSegmenter(Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := seg.Segment(context.Background(), tt.data)
+			if err == nil {
+				t.Fatalf("Segment = %d notes, want error %s", len(got.Notes), tt.code)
+			}
+			if got, want := wallscan.ErrorCode(err), tt.code; got != want {
+				t.Errorf("code %q, want %q (%v)", got, want, err)
+			}
+			if msg := wallscan.ErrorMessage(err); !strings.Contains(msg, tt.words) {
+				t.Errorf("message %q does not say %q", msg, tt.words)
+			}
+		})
+	}
+}
+
+func TestSegmentEmptyWall(t *testing.T) {
+	got, err := NewSegmenter(Options{}).Segment(context.Background(), encodeJPEG(t, drawWall(1200, 900, wallWhite, nil, pt{}, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(got.Notes), 0; got != want {
+		t.Errorf("found %d notes on an empty wall", got)
+	}
+	if got, want := strings.Join(got.Quality.Warnings, ","), wallscan.WarnNoNotes; got != want {
+		t.Errorf("warnings %q, want %q", got, want)
+	}
+}
+
+func TestSegmentEXIFOrientation(t *testing.T) {
+	// Stored landscape 1200x800 with a pink note at the left; orientation 6
+	// means the camera was turned: displayed, the photo is 800x1200 and the
+	// note sits at the top.
+	n := square(100, 250, 300, 0)
+	stored := encodeJPEG(t, drawWall(1200, 800, wallWhite, []drawnNote{{q: n, paper: paperPink}}, pt{}, 0))
+	tests := []struct {
+		orient uint16
+		w, h   int
+		want   quad // displayed
+	}{
+		{1, 1200, 800, n},
+		{6, 800, 1200, quad{{800 - 250 - 300, 100}, {800 - 250, 100}, {800 - 250, 400}, {800 - 250 - 300, 400}}},
+		{8, 800, 1200, quad{{250, 1200 - 400}, {550, 1200 - 400}, {550, 1200 - 100}, {250, 1200 - 100}}},
+		{3, 1200, 800, quad{{1200 - 400, 800 - 550}, {1200 - 100, 800 - 550}, {1200 - 100, 800 - 250}, {1200 - 400, 800 - 250}}},
+	}
+	for _, tt := range tests {
+		got, err := NewSegmenter(Options{}).Segment(context.Background(), withOrientation(stored, tt.orient))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Width != tt.w || got.Height != tt.h {
+			t.Errorf("orientation %d: %dx%d, want %dx%d", tt.orient, got.Width, got.Height, tt.w, tt.h)
+		}
+		if len(got.Notes) != 1 {
+			t.Fatalf("orientation %d: %d notes, want 1", tt.orient, len(got.Notes))
+		}
+		if iou := quadIoU(fromQuad(got.Notes[0].Polygon), tt.want); iou < 0.9 {
+			t.Errorf("orientation %d: note at %v, want %v (IoU %.2f)", tt.orient, got.Notes[0].Polygon, tt.want, iou)
+		}
+	}
+}
+
+func TestJPEGOrientation(t *testing.T) {
+	base := encodeJPEG(t, image.NewGray(image.Rect(0, 0, 8, 8)))
+	for o := uint16(1); o <= 8; o++ {
+		if got := jpegOrientation(withOrientation(base, o)); got != int(o) {
+			t.Errorf("orientation %d read as %d", o, got)
+		}
+	}
+	if got := jpegOrientation(base); got != 1 {
+		t.Errorf("no EXIF read as %d, want 1", got)
+	}
+}
+
+// TestSegmentPNGKinds checks that 16-bit and transparent PNGs decode to the
+// colours a viewer shows (transparent over white).
+func TestSegmentPNGKinds(t *testing.T) {
+	const w, h = 900, 700
+	note := square(300, 200, 250, 0)
+	encode := func(img image.Image) []byte {
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	rgba := drawWall(w, h, wallWhite, []drawnNote{{q: note, paper: paperBlue}}, pt{}, 0)
+	deep := image.NewRGBA64(rgba.Rect)
+	clear := image.NewNRGBA(rgba.Rect) // the wall transparent, the note opaque
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := rgba.RGBAAt(x, y)
+			deep.Set(x, y, c)
+			if inside(note, pt{float64(x) + .5, float64(y) + .5}) {
+				clear.SetNRGBA(x, y, color.NRGBA{c.R, c.G, c.B, 255})
+			}
+		}
+	}
+	for name, data := range map[string][]byte{"16-bit": encode(deep), "alpha": encode(clear)} {
+		got, err := NewSegmenter(Options{}).Segment(context.Background(), data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(got.Notes) != 1 {
+			t.Fatalf("%s: %d notes, want 1", name, len(got.Notes))
+		}
+		if got, want := got.Notes[0].Color, wallscan.Blue; got != want {
+			t.Errorf("%s: colour %s, want %s", name, got, want)
+		}
+		if b := got.Quality.Brightness; b < 150 {
+			t.Errorf("%s: brightness %.0f: the transparent wall did not become white", name, b)
+		}
+	}
+}
