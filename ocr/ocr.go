@@ -155,7 +155,11 @@ var initMu sync.Mutex
 // New checks that the languages are installed and starts the pool of
 // Tesseract clients. The caller must Close the Reader. Errors: EINVALID
 // (bad options, a language not installed), EINTERNAL.
-func New(o Options) (*Reader, error) {
+func New(o Options) (*Reader, error) { return newWithSteps(o, defaultSteps) }
+
+// newWithSteps is New with the steps of the reading chosen; the evaluation
+// uses it to measure what each step gains.
+func newWithSteps(o Options, s steps) (*Reader, error) {
 	langs := o.Languages
 	if len(langs) == 0 {
 		langs = DefaultLanguages
@@ -188,7 +192,7 @@ func New(o Options) (*Reader, error) {
 		review: review,
 		lex:    sharedLexicon(),
 		vocab:  newVocabulary(o.Vocabulary),
-		steps:  defaultSteps,
+		steps:  s,
 	}
 	if o.NoCorrection {
 		r.steps.correct = false

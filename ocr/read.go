@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"runtime"
 
 	"github.com/otiai10/gosseract/v2"
 )
@@ -168,6 +169,9 @@ type attempt struct {
 // first, then, while the result is unsure, the note turned and other page
 // segmentation modes, keeping the most confident attempt.
 func (r *Reader) recognise(ctx context.Context, c *gosseract.Client, p *prepared) (attempt, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	singleThreadedOpenMP()
 	s := p.steps
 	k0 := 0
 	if p.vertical {

@@ -1,0 +1,273 @@
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"wallscan"
+)
+
+// The evaluation reads corpus notes drawn with known text and measures the
+// figures of issue 8: mean character error rate (hand-lettered and
+// printed), text recall, the review marking, and plain `tesseract --psm 6`
+// on the same crops for comparison. `go test -run TestEvaluation -v ./ocr`
+// prints the figures; -ablation adds the table of what each step gains.
+
+var (
+	ablation = flag.Bool("ablation", false, "evaluate with each step of the reading turned off in turn")
+	evalN    = flag.Int("evaln", 100, "number of corpus notes in the evaluation")
+)
+
+// evalCase is one note of the evaluation.
+type evalCase struct {
+	text string
+	hand bool
+	crop *image.RGBA
+}
+
+// noteResult is the outcome on one note.
+type noteResult struct {
+	hand       bool
+	cer        float64
+	confidence float64
+	review     bool
+	got, want  string
+}
+
+// figures are the evaluation's results.
+type figures struct {
+	n                           int
+	cerHand, cerPrinted, cerAll float64
+	recall                      float64 // share of notes with CER <= 0.3
+	bad, badMarked              int     // reads with CER > 0.3, and how many were marked
+	good, goodMarked            int
+	notes                       []noteResult
+	elapsed                     time.Duration
+}
+
+const goodCER = 0.3 // a reading with a higher CER is a bad read
+
+func (f figures) String() string {
+	return fmt.Sprintf("n=%d CER hand %.3f printed %.3f all %.3f recall %.2f bad marked %d/%d good marked %d/%d (%.0f ms/note on %d workers)",
+		f.n, f.cerHand, f.cerPrinted, f.cerAll, f.recall, f.badMarked, f.bad, f.goodMarked, f.good,
+		float64(f.elapsed.Milliseconds())/float64(max(1, f.n)), evalWorkers)
+}
+
+const evalWorkers = 2
+
+// evaluate reads every case with read, evalWorkers at a time.
+func evaluate(t testing.TB, cases []evalCase, read func(image.Image) (wallscan.Reading, error)) figures {
+	t.Helper()
+	res := make([]noteResult, len(cases))
+	start := time.Now()
+	var wg sync.WaitGroup
+	next := make(chan int)
+	var mu sync.Mutex
+	var firstErr error
+	for range evalWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				c := cases[i]
+				got, err := read(c.crop)
+				if err != nil {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+					continue
+				}
+				res[i] = noteResult{hand: c.hand, cer: min(1, cer(got.Text, c.text)), confidence: got.Confidence, review: got.Review, got: got.Text, want: c.text}
+			}
+		}()
+	}
+	for i := range cases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		t.Fatalf("read: %v", firstErr)
+	}
+	f := figures{n: len(cases), notes: res, elapsed: time.Since(start)}
+	var nh, np int
+	var ok int
+	for _, r := range res {
+		if r.hand {
+			f.cerHand += r.cer
+			nh++
+		} else {
+			f.cerPrinted += r.cer
+			np++
+		}
+		f.cerAll += r.cer
+		if r.cer <= goodCER {
+			ok++
+			f.good++
+			if r.review {
+				f.goodMarked++
+			}
+		} else {
+			f.bad++
+			if r.review {
+				f.badMarked++
+			}
+		}
+	}
+	f.cerHand /= float64(max(1, nh))
+	f.cerPrinted /= float64(max(1, np))
+	f.cerAll /= float64(max(1, len(res)))
+	f.recall = float64(ok) / float64(max(1, len(res)))
+	return f
+}
+
+var (
+	evalOnce  sync.Once
+	evalCache []evalCase
+)
+
+// evalCases draws n corpus notes, every other one hand-lettered, in the
+// paper colours and inks of a workshop, from a fixed seed.
+func evalCases(t testing.TB, n int) []evalCase {
+	t.Helper()
+	evalOnce.Do(func() { evalCache = drawEvalCases(t, 100) })
+	if n <= len(evalCache) {
+		return evalCache[:n]
+	}
+	return drawEvalCases(t, n)
+}
+
+// plainTesseract reads crops the way `tesseract --psm 6 -l nld+eng` does:
+// the crop as it is, no preprocessing, no correction.
+type plainTesseract struct {
+	pool chan *gosseract.Client
+}
+
+func newPlainTesseract(t testing.TB, n int) *plainTesseract {
+	p := &plainTesseract{pool: make(chan *gosseract.Client, n)}
+	for range n {
+		c := gosseract.NewClient()
+		c.SetLanguage("nld", "eng")
+		c.SetPageSegMode(gosseract.PSM_SINGLE_BLOCK)
+		c.SetVariable("debug_file", os.DevNull)
+		p.pool <- c
+	}
+	t.Cleanup(func() {
+		for range n {
+			(<-p.pool).Close()
+		}
+	})
+	return p
+}
+
+func (p *plainTesseract) read(m image.Image) (wallscan.Reading, error) {
+	c := <-p.pool
+	defer func() { p.pool <- c }()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, m); err != nil {
+		return wallscan.Reading{}, err
+	}
+	if err := c.SetImageFromBytes(buf.Bytes()); err != nil {
+		return wallscan.Reading{}, err
+	}
+	initMu.Lock() // the first Text initialises the client
+	txt, err := c.Text()
+	initMu.Unlock()
+	return wallscan.Reading{Text: cleanSpace(txt)}, err
+}
+
+// TestEvaluation checks the figures of issue 8 on the corpus.
+func TestEvaluation(t *testing.T) {
+	n := *evalN
+	if testing.Short() {
+		n = 20
+	}
+	cases := evalCases(t, n)
+	r := testReader(t)
+	read := func(m image.Image) (wallscan.Reading, error) { return r.Read(context.Background(), m) }
+	got := evaluate(t, cases, read)
+	t.Logf("wallscan ocr:        %v", got)
+	plain := evaluate(t, cases, newPlainTesseract(t, evalWorkers).read)
+	t.Logf("plain tesseract -psm 6: %v", plain)
+	if testing.Verbose() {
+		for _, nr := range got.notes {
+			if nr.cer > 0 {
+				t.Logf("  cer %.2f conf %5.1f review %-5v hand %-5v got %q want %q", nr.cer, nr.confidence, nr.review, nr.hand, nr.got, nr.want)
+			}
+		}
+	}
+	if got.cerHand > 0.08 {
+		t.Errorf("mean CER of hand-lettered notes %.3f > 0.08", got.cerHand)
+	}
+	if got.cerPrinted > 0.03 {
+		t.Errorf("mean CER of printed notes %.3f > 0.03", got.cerPrinted)
+	}
+	if got.recall < 0.90 {
+		t.Errorf("text recall %.2f < 0.90", got.recall)
+	}
+	if got.cerAll >= plain.cerAll/2 {
+		t.Errorf("mean CER %.3f is not less than half of plain tesseract's %.3f", got.cerAll, plain.cerAll)
+	}
+	if got.bad > 0 && float64(got.badMarked) < 0.9*float64(got.bad) {
+		t.Errorf("only %d of %d bad reads marked for review", got.badMarked, got.bad)
+	}
+	if float64(got.goodMarked) > 0.25*float64(got.good) {
+		t.Errorf("%d of %d good reads marked for review (> 25%%)", got.goodMarked, got.good)
+	}
+	if *ablation {
+		ablate(t, cases, got)
+	}
+}
+
+// ablate evaluates the reader with one step changed at a time and prints
+// what each step gains.
+func ablate(t *testing.T, cases []evalCase, base figures) {
+	type variant struct {
+		name string
+		mod  func(*steps)
+	}
+	variants := []variant{
+		{"luma instead of ink projection", func(s *steps) { s.project = false }},
+		{"no flattening", func(s *steps) { s.flatten = false }},
+		{"no scaling", func(s *steps) { s.scale = false }},
+		{"scale to 30 px", func(s *steps) { s.target = 30 }},
+		{"scale to 50 px", func(s *steps) { s.target = 50 }},
+		{"gray to Tesseract (no binarisation)", func(s *steps) { s.binarize = binGray }},
+		{"Sauvola instead of Otsu", func(s *steps) { s.binarize = binSauvola }},
+		{"no padding", func(s *steps) { s.padding = 0 }},
+		{"no orientation tries", func(s *steps) { s.orient = false }},
+		{"block mode only (no sparse/line)", func(s *steps) { s.modes = false }},
+		{"no correction", func(s *steps) { s.correct = false }},
+		{"Tesseract dictionaries off", func(s *steps) { s.tessDict = false }},
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n| variant | CER hand | CER printed | recall | bad marked | good marked | ms/note (%d workers) |\n| --- | --- | --- | --- | --- | --- | --- |\n", evalWorkers)
+	row := func(name string, f figures) {
+		fmt.Fprintf(&b, "| %s | %.3f | %.3f | %.2f | %d/%d | %d/%d | %.0f |\n", name, f.cerHand, f.cerPrinted, f.recall,
+			f.badMarked, f.bad, f.goodMarked, f.good, float64(f.elapsed.Milliseconds())/float64(f.n))
+	}
+	row("all steps (default)", base)
+	for _, v := range variants {
+		s := defaultSteps
+		v.mod(&s)
+		r, err := newWithSteps(Options{Workers: evalWorkers}, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := evaluate(t, cases, func(m image.Image) (wallscan.Reading, error) { return r.Read(context.Background(), m) })
+		r.Close()
+		row(v.name, f)
+	}
+	t.Log(b.String())
+}
