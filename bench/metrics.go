@@ -430,4 +430,3 @@ func Median(xs []float64) float64 {
 	}
 	return (s[m-1] + s[m]) / 2
 }
-
