@@ -72,12 +72,12 @@ type Weights struct {
 // DefaultWeights are the weights measured on the bench corpus (see
 // docs/BENCHMARKS.md).
 var DefaultWeights = Weights{
-	Words: 0.6, Concepts: 1, Themes: 0.35,
+	Words: 0.3, Concepts: 1, Themes: 0.6,
 	Wall:          true,
 	LockedFit:     0.35,
 	Neighbours:    10,
 	MinSimilarity: 0.08,
-	Resolution:    1,
+	Resolution:    1.5,
 	MinGroup:      2,
 }
 
