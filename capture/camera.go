@@ -17,15 +17,16 @@ import (
 	"wallscan"
 )
 
-// Camera station defaults. The station compares downscaled grey frames: a
-// pixel "changed" when its grey value moved by more than DefaultPixelDelta,
-// and two views differ by the share of their pixels that changed. The
-// values were measured on the scenes of camera_test.go (1280x720 views of
-// walls of notes, sensor noise, JPEG; TestCameraThresholds logs the table
-// and checks the margins): sensor noise up to sigma 12, brightness +10 and
-// gain x1.1 change 0.00% of the pixels; the camera shifted by 2 pixels (of
-// 1280) changes 0.01%, by 3 px 0.13%, by 4 px 1.3%, by 8 px 6%, by 100 px
-// 39%; a note of 170x170 px added to the view changes 1.8%.
+// Camera station defaults. The station compares downscaled, blurred
+// colour frames: a pixel "changed" when one of its channels moved by more
+// than DefaultPixelDelta, and two views differ by the share of their
+// pixels that changed. The values were measured on 1280x720 views of
+// synthetic walls (synth, level easy) with sensor noise and JPEG, by
+// TestCameraThresholds, which logs the figures and checks the margins:
+// sensor noise, brightness +10 and gain x1.1 change 0.00-0.03% of the
+// pixels; the camera shifted by 2 pixels (of 1280) 0.01%, by 4 px 1.8%, by
+// 8 px 4.6%, by 50 px 18%; another wall 100%, a person in front 26%; a
+// note of 170x170 px stuck on 3.4%.
 const (
 	// DefaultStillFor is how long the picture must stay steady before the
 	// station shoots: long enough for a participant to step back and for
@@ -37,20 +38,20 @@ const (
 	DefaultStillChange = 0.005
 	// DefaultNewView is the least share of pixels that must differ from
 	// the last shot for a view to count as new, both to notice that
-	// something changed after a shot and to take the next one. A camera
-	// moved by 4 pixels in 1280 or one note of an eighth of the view's
-	// height added reaches it; a smaller change is the same view.
+	// something changed after a shot and to take the next one: the camera
+	// moved by 4 pixels in 1280, or a note of a tenth of the view's height
+	// stuck on. A smaller change is the same view.
 	DefaultNewView = 0.01
-	// DefaultPixelDelta is how far (0-255) a pixel's grey value must move
-	// to count as changed: above sensor noise, JPEG artefacts and the
+	// DefaultPixelDelta is how far (0-255) a pixel's colour must move to
+	// count as changed: above sensor noise, JPEG artefacts and the
 	// camera's exposure hunting.
 	DefaultPixelDelta = 24
 	// DefaultMinSharpness is the least sharpness (variance of the
-	// Laplacian of the grey frame at SharpnessWidth) of a shot. Sharp test
-	// views measure about 4000; blurred as by a camera out of focus
-	// (Gaussian sigma 2 at 1280 px) 160-300, sigma 3 30-170, sigma 4
-	// below 30. A view with few notes measures less: lower it for a
-	// bare table.
+	// Laplacian of the grey frame at SharpnessWidth) of a shot. Sharp
+	// views of the synthetic walls measure 530-780; blurred as by a camera
+	// out of focus (Gaussian sigma at 1280 px) sigma 1: 170, sigma 2: 51,
+	// sigma 3: 37. A view with fewer notes, or a plain table, measures
+	// less: lower it there.
 	DefaultMinSharpness = 100
 	// DefaultJPEGQuality is the JPEG quality shots are encoded with.
 	DefaultJPEGQuality = 92
@@ -231,18 +232,18 @@ type frameAnalysis struct {
 	sharpColor gocv.Mat // the frame at SharpnessWidth, colour (also the preview)
 	sharpGrey  gocv.Mat
 	lap        gocv.Mat
-	small      gocv.Mat // blurred grey at MotionWidth: what views are compared on
-	diff       gocv.Mat
+	small      gocv.Mat // blurred colour at MotionWidth: what views are compared on
+	diff, most gocv.Mat
 	mean, std  gocv.Mat
 }
 
 func newFrameAnalysis() *frameAnalysis {
 	return &frameAnalysis{sharpColor: gocv.NewMat(), sharpGrey: gocv.NewMat(), lap: gocv.NewMat(),
-		small: gocv.NewMat(), diff: gocv.NewMat(), mean: gocv.NewMat(), std: gocv.NewMat()}
+		small: gocv.NewMat(), diff: gocv.NewMat(), most: gocv.NewMat(), mean: gocv.NewMat(), std: gocv.NewMat()}
 }
 
 func (a *frameAnalysis) Close() {
-	for _, m := range []*gocv.Mat{&a.sharpColor, &a.sharpGrey, &a.lap, &a.small, &a.diff, &a.mean, &a.std} {
+	for _, m := range []*gocv.Mat{&a.sharpColor, &a.sharpGrey, &a.lap, &a.small, &a.diff, &a.most, &a.mean, &a.std} {
 		m.Close()
 	}
 }
@@ -256,8 +257,8 @@ func (a *frameAnalysis) reduce(frame gocv.Mat) {
 		frame.CopyTo(&a.sharpColor)
 	}
 	gocv.CvtColor(a.sharpColor, &a.sharpGrey, gocv.ColorBGRToGray)
-	sw, sh := a.sharpGrey.Cols(), a.sharpGrey.Rows()
-	gocv.Resize(a.sharpGrey, &a.small, image.Pt(MotionWidth, max(1, sh*MotionWidth/sw)), 0, 0, gocv.InterpolationArea)
+	sw, sh := a.sharpColor.Cols(), a.sharpColor.Rows()
+	gocv.Resize(a.sharpColor, &a.small, image.Pt(MotionWidth, max(1, sh*MotionWidth/sw)), 0, 0, gocv.InterpolationArea)
 	gocv.GaussianBlur(a.small, &a.small, image.Pt(5, 5), 0, 0, gocv.BorderReplicate)
 }
 
@@ -269,15 +270,26 @@ func (a *frameAnalysis) sharpness() float64 {
 	return sd * sd
 }
 
-// changed is the share of pixels of two small views whose grey values
-// differ by more than delta.
+// changed is the share of pixels of two small views that differ by more
+// than delta in any colour channel: a yellow note on a kraft wall changes
+// the colour more than the brightness.
 func (a *frameAnalysis) changed(x, y gocv.Mat, delta int) float64 {
 	if x.Empty() || y.Empty() || x.Cols() != y.Cols() || x.Rows() != y.Rows() {
 		return 1
 	}
 	gocv.AbsDiff(x, y, &a.diff)
-	gocv.Threshold(a.diff, &a.diff, float32(delta), 255, gocv.ThresholdBinary)
-	return float64(gocv.CountNonZero(a.diff)) / float64(x.Cols()*x.Rows())
+	ch := gocv.Split(a.diff)
+	defer func() {
+		for _, c := range ch {
+			c.Close()
+		}
+	}()
+	ch[0].CopyTo(&a.most)
+	for _, c := range ch[1:] {
+		gocv.Max(a.most, c, &a.most)
+	}
+	gocv.Threshold(a.most, &a.most, float32(delta), 255, gocv.ThresholdBinary)
+	return float64(gocv.CountNonZero(a.most)) / float64(x.Cols()*x.Rows())
 }
 
 // stationState is what the station is doing, for the preview.
