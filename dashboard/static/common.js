@@ -1,0 +1,217 @@
+// common.js: what every page's script shares: the catalogue, calls to the
+// JSON API (with the CSRF token), small DOM helpers, and the wall view (a
+// photo with its notes outlined).
+"use strict";
+
+const I18N = JSON.parse(document.getElementById("i18n").textContent || "{}");
+
+// t returns the catalogue string of key with %d/%s filled from args.
+function t(key, ...args) {
+  let s = I18N[key];
+  if (s === undefined) return "[" + key + "]";
+  for (const a of args) s = s.replace(/%[ds]/, String(a));
+  s = s.replace(/%%/g, "%");
+  return s;
+}
+
+const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+const CSRF = csrfMeta ? csrfMeta.content : "";
+
+// ApiError carries the API's error code and message.
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// api calls the JSON API; body may be an object (sent as JSON) or FormData.
+async function api(method, url, body) {
+  const opts = { method, headers: {}, credentials: "same-origin" };
+  if (CSRF && method !== "GET") opts.headers["X-CSRF-Token"] = CSRF;
+  if (body instanceof FormData) {
+    opts.body = body;
+  } else if (body !== undefined) {
+    opts.headers["Content-Type"] = "application/json";
+    opts.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(url, opts);
+  } catch (e) {
+    throw new ApiError(0, "network", t("error.network"));
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  try {
+    data = await res.json();
+  } catch (e) {
+    data = null;
+  }
+  if (!res.ok) {
+    if (res.status === 401 && CSRF) {
+      location.href = "/login?next=" + encodeURIComponent(location.pathname);
+    }
+    const err = (data && data.error) || {};
+    throw new ApiError(res.status, err.code || "http_" + res.status, errorText(err.code, err.message));
+  }
+  return data;
+}
+
+// errorText puts the localised sentence for an error code before the
+// server's detail.
+function errorText(code, message) {
+  const k = "apierror." + code;
+  const local = I18N[k];
+  if (local && message) return local + " (" + message + ")";
+  return local || message || t("error.other");
+}
+
+// el builds an element: el("p", {class: "x", text: "hi"}, child, ...).
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "text") e.textContent = v;
+    else if (k === "class") e.className = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+const SVGNS = "http://www.w3.org/2000/svg";
+function svgEl(tag, attrs) {
+  const e = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  return e;
+}
+
+let toastTimer = 0;
+// toast shows a short message that screen readers announce.
+function toast(msg, bad) {
+  const box = document.getElementById("toast");
+  if (!box) return;
+  box.textContent = msg;
+  box.classList.toggle("bad", !!bad);
+  box.classList.add("show");
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => box.classList.remove("show"), 4000);
+}
+
+// statusText says where a photo is in the pipeline.
+function statusText(p) {
+  switch (p.status) {
+    case "queued": return t("status.queued");
+    case "segmenting": return t("status.segmenting");
+    case "reading": return t("status.reading", p.notes_read, p.notes_found);
+    case "grouping": return t("status.grouping");
+    case "done": return t("status.done");
+    case "failed": return t("status.failed") + (p.error ? ": " + p.error : "");
+  }
+  return p.status;
+}
+
+// progressValue gives a 0..100 figure for a progress bar.
+function progressValue(p) {
+  switch (p.status) {
+    case "queued": return 5;
+    case "segmenting": return 20;
+    case "reading": return 25 + (p.notes_found ? Math.round(60 * p.notes_read / p.notes_found) : 0);
+    case "grouping": return 90;
+    default: return 100;
+  }
+}
+
+// adviceFor turns a photo's quality warnings into advice in words.
+function adviceFor(q) {
+  const out = [];
+  for (const w of (q && q.warnings) || []) {
+    if (w === "glare" && q.glare_notes) out.push(t("advice.glare_n", q.glare_notes));
+    else if (I18N["advice." + w]) out.push(t("advice." + w));
+  }
+  return out;
+}
+
+const NOTE_COLORS = {
+  yellow: "#f5d90a", orange: "#f08c00", pink: "#e64980", green: "#2f9e44",
+  blue: "#1c7ed6", purple: "#7048e8", white: "#868e96", other: "#495057",
+};
+
+// WallView shows a photo with its notes outlined as SVG polygons over it.
+// onSelect(note) is called when a note is clicked or chosen by keyboard.
+class WallView {
+  constructor(container, onSelect) {
+    this.box = container;
+    this.onSelect = onSelect;
+    this.box.textContent = "";
+    this.img = el("img", { alt: "" });
+    this.svg = svgEl("svg", { class: "outlines", preserveAspectRatio: "none" });
+    this.box.append(this.img, this.svg);
+    this.src = "";
+  }
+  show(src, photo, notes, label) {
+    if (this.src !== src) {
+      this.src = src;
+      this.img.src = src;
+    }
+    this.img.alt = label || "";
+    const w = photo.width || this.img.naturalWidth || 1;
+    const h = photo.height || this.img.naturalHeight || 1;
+    this.svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+    this.svg.textContent = "";
+    const stroke = Math.max(3, Math.round(Math.max(w, h) / 300));
+    for (const n of notes) {
+      const pts = (n.polygon || []).map((p) => (Array.isArray(p) ? p : [p.X, p.Y]).join(",")).join(" ");
+      const poly = svgEl("polygon", {
+        points: pts, class: "note-outline" + (n.review ? " review" : "") + (n.read ? " read" : ""),
+        "stroke-width": stroke, tabindex: "0", role: "button", "data-note": n.id,
+        "aria-label": t("wall.note", n.index) + (n.text ? ": " + n.text : ""),
+      });
+      poly.style.stroke = NOTE_COLORS[n.color] || NOTE_COLORS.other;
+      if (this.onSelect) {
+        poly.addEventListener("click", () => this.select(n, poly));
+        poly.addEventListener("keydown", (e) => {
+          if (e.key === "Enter" || e.key === " ") {
+            e.preventDefault();
+            this.select(n, poly);
+          }
+        });
+      }
+      this.svg.append(poly);
+    }
+  }
+  select(n, poly) {
+    for (const p of this.svg.querySelectorAll(".selected")) p.classList.remove("selected");
+    poly.classList.add("selected");
+    this.onSelect(n);
+  }
+}
+
+// liveEvents opens the server-sent event stream at url and calls onEvent
+// for each event; it shows the connection state in stateEl if given.
+function liveEvents(url, onEvent, stateEl) {
+  const es = new EventSource(url);
+  const types = ["photo_added", "photo_status", "notes_found", "note_read", "note_edited", "clusters_changed"];
+  for (const ty of types) es.addEventListener(ty, (e) => onEvent(ty, JSON.parse(e.data)));
+  es.addEventListener("ready", () => {
+    if (stateEl) stateEl.textContent = t("live.on");
+  });
+  es.onerror = () => {
+    if (stateEl) stateEl.textContent = t("live.off");
+  };
+  return es;
+}
+
+// debounce runs fn at most once per ms, after the last call.
+function debounce(fn, ms) {
+  let timer = 0;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+const WORKSHOP_ID = document.body.dataset.workshop || "";

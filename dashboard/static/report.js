@@ -1,0 +1,6 @@
+// report.js: the print button of the report.
+"use strict";
+(() => {
+  const b = document.getElementById("print");
+  if (b) b.addEventListener("click", () => window.print());
+})();
