@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,7 +33,17 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	tmp := abs + ".tmp"
 	os.Remove(tmp) // a leftover of an interrupted backup
 	defer os.Remove(tmp)
-	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	// A connection of its own: the read pool is query_only, which VACUUM
+	// INTO refuses, and the writer must stay free for the server.
+	conn, err := sql.Open("sqlite", dsn(db.path, false))
+	if err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, tmp)
+	if cerr := conn.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	if err := syncFile(tmp); err != nil {

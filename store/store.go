@@ -214,9 +214,9 @@ func (db *DB) Close() error {
 		err = errors.Join(err, db.read.Close())
 	}
 	if db.write != nil {
-		// A final checkpoint folds the WAL back into the main file.
-		_, cerr := db.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-		err = errors.Join(err, cerr, db.write.Close())
+		// SQLite checkpoints the WAL into the main file when the last
+		// connection closes.
+		err = errors.Join(err, db.write.Close())
 	}
 	return err
 }

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"wallscan"
+)
+
+func TestPassword(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if has, err := db.HasPassword(ctx); err != nil || has {
+		t.Fatalf("HasPassword on a new database = %v, %v", has, err)
+	}
+	wantCode(t, db.CheckPassword(ctx, "anything"), wallscan.EUNAUTHORIZED)
+
+	for _, tc := range []struct {
+		name, pw string
+		code     string
+	}{
+		{"too short", strings.Repeat("a", wallscan.MinPasswordLen-1), wallscan.EINVALID},
+		{"too long", strings.Repeat("a", wallscan.MaxPasswordLen+1), wallscan.EINVALID},
+		{"shortest", strings.Repeat("a", wallscan.MinPasswordLen), ""},
+		{"longest", strings.Repeat("b", wallscan.MaxPasswordLen), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) { wantCode(t, db.SetPassword(ctx, tc.pw), tc.code) })
+	}
+
+	const pw = "wand-vol-geeltjes"
+	if err := db.SetPassword(ctx, pw); err != nil {
+		t.Fatal(err)
+	}
+	if has, err := db.HasPassword(ctx); err != nil || !has {
+		t.Fatalf("HasPassword = %v, %v", has, err)
+	}
+	var hash string
+	if err := db.read.QueryRow(`SELECT password_hash FROM facilitator`).Scan(&hash); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(hash, pw) {
+		t.Fatal("password stored in clear")
+	}
+	if cost, err := bcrypt.Cost([]byte(hash)); err != nil || cost != BcryptCost {
+		t.Errorf("stored hash cost = %d, %v; want bcrypt cost %d", cost, err, BcryptCost)
+	}
+	if err := db.CheckPassword(ctx, pw); err != nil {
+		t.Errorf("CheckPassword(right) = %v", err)
+	}
+	for _, wrong := range []string{"", "wand-vol-geeltjeS", pw + " ", strings.Repeat("x", 1000)} {
+		wantCode(t, db.CheckPassword(ctx, wrong), wallscan.EUNAUTHORIZED)
+	}
+}
+
+func TestSessions(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	db.now = func() time.Time { return now }
+
+	s, err := db.CreateSession(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Token) < 22 || !s.ExpiresAt.Equal(now.Add(wallscan.SessionTTL)) {
+		t.Errorf("session = %+v", s)
+	}
+	var stored []byte
+	if err := db.read.QueryRow(`SELECT token_hash FROM sessions`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(stored, []byte(s.Token)) || len(stored) != 32 {
+		t.Errorf("token not stored as a SHA-256 hash: %x", stored)
+	}
+	got, err := db.Session(ctx, s.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.CreatedAt.Equal(s.CreatedAt) || !got.ExpiresAt.Equal(s.ExpiresAt) {
+		t.Errorf("Session = %+v, want %+v", got, s)
+	}
+	s2, _ := db.CreateSession(ctx)
+	if s2.Token == s.Token {
+		t.Fatal("two sessions share a token")
+	}
+	for _, bad := range []string{"", "nope", s.Token + "x", strings.Repeat("a", 10000)} {
+		_, err := db.Session(ctx, bad)
+		wantCode(t, err, wallscan.EUNAUTHORIZED)
+	}
+
+	// Expiry.
+	now = now.Add(wallscan.SessionTTL - time.Second)
+	if _, err := db.Session(ctx, s.Token); err != nil {
+		t.Errorf("session a second before expiry: %v", err)
+	}
+	now = now.Add(time.Second)
+	_, err = db.Session(ctx, s.Token)
+	wantCode(t, err, wallscan.EUNAUTHORIZED)
+
+	// Logout.
+	now = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	if err := db.DeleteSession(ctx, s2.Token); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Session(ctx, s2.Token)
+	wantCode(t, err, wallscan.EUNAUTHORIZED)
+	if err := db.DeleteSession(ctx, "unknown"); err != nil {
+		t.Errorf("DeleteSession(unknown) = %v", err)
+	}
+
+	// A new password ends all sessions.
+	s3, _ := db.CreateSession(ctx)
+	if err := db.SetPassword(ctx, "nieuw wachtwoord"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Session(ctx, s3.Token)
+	wantCode(t, err, wallscan.EUNAUTHORIZED)
+}
+
+func TestShareLinks(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	w1, w2 := mustWorkshop(t, db, "1"), mustWorkshop(t, db, "2")
+	l1, err := db.CreateShareLink(ctx, w1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l2, _ := db.CreateShareLink(ctx, w1.ID)
+	l3, _ := db.CreateShareLink(ctx, w2.ID)
+	if l1.Token == l2.Token || len(l1.Token) < 22 || l1.ID == 0 || l1.WorkshopID != w1.ID {
+		t.Fatalf("links %+v %+v", l1, l2)
+	}
+	got, err := db.ShareLinkByToken(ctx, l1.Token)
+	if err != nil || got.ID != l1.ID || got.WorkshopID != w1.ID || got.Revoked {
+		t.Fatalf("ShareLinkByToken = %+v, %v", got, err)
+	}
+	ls, err := db.ShareLinks(ctx, w1.ID)
+	if err != nil || len(ls) != 2 || ls[0].ID != l2.ID {
+		t.Fatalf("ShareLinks = %v, %v (want 2, newest first)", ls, err)
+	}
+
+	// Revoking needs the right workshop.
+	wantCode(t, db.RevokeShareLink(ctx, w2.ID, l1.ID), wallscan.ENOTFOUND)
+	if err := db.RevokeShareLink(ctx, w1.ID, l1.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.ShareLinkByToken(ctx, l1.Token)
+	wantCode(t, err, wallscan.EUNAUTHORIZED)
+	if _, err := db.ShareLinkByToken(ctx, l2.Token); err != nil {
+		t.Errorf("other link revoked too: %v", err)
+	}
+	if _, err := db.ShareLinkByToken(ctx, l3.Token); err != nil {
+		t.Errorf("link of workshop 2: %v", err)
+	}
+	ls, _ = db.ShareLinks(ctx, w1.ID)
+	if !ls[1].Revoked {
+		t.Errorf("ShareLinks does not show the revoked link: %+v", ls[1])
+	}
+	for _, bad := range []string{"", "x", strings.Repeat("a", 500)} {
+		_, err := db.ShareLinkByToken(ctx, bad)
+		wantCode(t, err, wallscan.EUNAUTHORIZED)
+	}
+	_, err = db.CreateShareLink(ctx, 999)
+	wantCode(t, err, wallscan.ENOTFOUND)
+	wantCode(t, db.RevokeShareLink(ctx, w1.ID, 999), wallscan.ENOTFOUND)
+}
