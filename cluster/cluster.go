@@ -38,6 +38,10 @@ const (
 	MaxKey = 200
 )
 
+// resolutionRamp is the number of graph nodes from which the full Louvain
+// resolution applies.
+const resolutionRamp = 50
+
 // UnsortedKey is the key of the group of notes that fit no theme, unless
 // the facilitator's curated groups already hold an unsorted group.
 const UnsortedKey = "overig"
@@ -201,6 +205,8 @@ type assembly struct {
 
 	index map[string]int // note key -> index
 	owner []int          // note -> output group slot, -1 while free
+	// together marks notes that sat in a physical group of two or more.
+	together []bool
 	slots []*slot
 }
 
@@ -372,6 +378,14 @@ func (a *assembly) community(ctx context.Context) ([][]int, error) {
 		}
 		members[nd] = append(members[nd], free[fi])
 	}
+	a.together = make([]bool, len(a.req.Notes))
+	for _, ms := range members {
+		if len(ms) > 1 {
+			for _, i := range ms {
+				a.together[i] = true
+			}
+		}
+	}
 	vs := make([]vec, len(members))
 	for nd, ms := range members {
 		if len(ms) == 1 {
@@ -402,7 +416,14 @@ func (a *assembly) community(ctx context.Context) ([][]int, error) {
 			gr.adj[nd][e].w *= math.Sqrt(float64(len(ms) * len(members[to])))
 		}
 	}
-	comm, err := louvain(ctx, gr, a.g.w.Resolution)
+	// Modularity at a resolution above 1 splits tiny graphs (even a
+	// triangle of identical notes), so the resolution grows from 1 to its
+	// setting over the first resolutionRamp nodes.
+	res := a.g.w.Resolution
+	if res > 1 {
+		res = 1 + (res-1)*min(1, float64(len(members))/resolutionRamp)
+	}
+	comm, err := louvain(ctx, gr, res)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +449,9 @@ func (a *assembly) place(comms [][]int, byKey map[string]int) {
 	for _, ms := range comms {
 		var keep []int
 		for _, i := range ms {
-			if len(a.an.vecs[i]) == 0 {
+			// A note with no telling words fits nowhere, unless the
+			// participants put it with others.
+			if len(a.an.vecs[i]) == 0 && !a.together[i] {
 				unsorted = append(unsorted, i)
 			} else {
 				keep = append(keep, i)
