@@ -2,6 +2,7 @@ package capture
 
 import (
 	"image"
+	"image/color"
 	"math"
 	"sort"
 	"unsafe"
@@ -37,7 +38,13 @@ const (
 	// pairAspect is the least long-over-short side of a region that is cut
 	// into notes of the median size when nothing else separates them.
 	pairAspect = 1.85
+	// notchDepth is the least depth of a concave notch, as a fraction of
+	// the median note side, where two touching notes are cut apart.
+	notchDepth = 0.06
 )
+
+// debugMask, when set by a test, receives the intermediate masks.
+var debugMask func(name string, mask []byte, w, h int)
 
 // candidate is a note outline found on the working image.
 type candidate struct {
@@ -46,6 +53,7 @@ type candidate struct {
 	// fallback is set on a quad that does not look like one clean note
 	// (a note partly covered by another) but is still the best guess.
 	fallback bool
+	fit      float64 // how well q fits the region (1 is perfect)
 }
 
 // region is a labelled area of the working image.
@@ -228,6 +236,11 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 		}
 	}
 	seed = morph(seed, w, h, gocv.MorphOpen, 5)
+	if debugMask != nil {
+		debugMask("fg", fg, w, h)
+		debugMask("seed", seed, w, h)
+		debugMask("edges", edges, w, h)
+	}
 
 	minArea := s.opts.MinNoteArea * float64(w*h)
 	maxArea := s.opts.MaxNoteArea * float64(w*h)
@@ -239,6 +252,7 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 	defer labels.Close()
 	lb := int32s(labels)
 	// Drop seeds too small to be a note's core.
+	mergeEnclosedSeeds(lb, n, w, h, lab)
 	counts := make([]int, n)
 	for _, l := range lb {
 		counts[l]++
@@ -322,9 +336,9 @@ func fitRegion(r *region) (candidate, bool) {
 	aspect := math.Max(sw, sh) / math.Max(1, math.Min(sw, sh))
 	if solidity < minSolidity || fit < minQuadFit || aspect > maxAspect {
 		fb := solidity >= fallbackSolidity && fit >= fallbackQuadFit && aspect <= maxAspect
-		return candidate{q: q, area: float64(r.count), fallback: fb}, false
+		return candidate{q: q, area: float64(r.count), fallback: fb, fit: fit * solidity}, false
 	}
-	return candidate{q: q, area: float64(r.count)}, true
+	return candidate{q: q, area: float64(r.count), fit: fit * solidity}, true
 }
 
 // dropOverlaps removes the smaller of two candidates that cover the same
@@ -335,7 +349,8 @@ func dropOverlaps(cs []candidate) []candidate {
 	for _, c := range cs {
 		dup := false
 		for _, o := range out {
-			if quadIoU(c.q, o.q) > 0.5 {
+			inter := clipArea(c.q[:], o.q[:])
+			if inter > 0.5*(c.q.area()+o.q.area()-inter) || inter > 0.6*c.q.area() {
 				dup = true
 				break
 			}
@@ -385,11 +400,10 @@ func (sp *splitter) split(r *region, c candidate, ok bool) []candidate {
 	if parts := sp.grow(mask, seeds, rect); len(parts) > 1 {
 		return parts
 	}
-	// 2. Shape: peaks of the distance to the region's border.
-	if dseeds := distancePeaks(mask, rw, rh); dseeds != nil {
-		if parts := sp.grow(mask, dseeds, rect); len(parts) > 1 {
-			return parts
-		}
+	// 2. Shape: cut between two concave notches of the outline, where the
+	// edges of two notes meet.
+	if parts := sp.cutAtNotches(mask, rect, 0); len(parts) > 1 {
+		return parts
 	}
 	// 3. A clean quad twice as long as it is wide and twice the median
 	// area: notes of one colour edge to edge.
@@ -459,7 +473,7 @@ func (sp *splitter) grow(mask, seeds []byte, rect image.Rectangle) []candidate {
 			continue
 		}
 		c, ok := fitRegion(r)
-		if !ok && !c.fallback {
+		if !ok {
 			return nil
 		}
 		c.q = c.q.translate(float64(rect.Min.X), float64(rect.Min.Y))
@@ -469,6 +483,116 @@ func (sp *splitter) grow(mask, seeds []byte, rect image.Rectangle) []candidate {
 		return nil
 	}
 	return parts
+}
+
+// cutAtNotches splits a region along the line between two deep concave
+// notches of its outline, choosing the cut whose parts both look like
+// notes; parts still too large are cut again.
+func (sp *splitter) cutAtNotches(mask []byte, rect image.Rectangle, depth int) []candidate {
+	if sp.medArea <= 0 || depth > 3 {
+		return nil
+	}
+	rw, rh := rect.Dx(), rect.Dy()
+	m := maskMat(mask, rw, rh)
+	defer m.Close()
+	cs := gocv.FindContours(m, gocv.RetrievalExternal, gocv.ChainApproxNone)
+	defer cs.Close()
+	if cs.Size() == 0 {
+		return nil
+	}
+	best, bestLen := 0, 0
+	for i := 0; i < cs.Size(); i++ {
+		if l := cs.At(i).Size(); l > bestLen {
+			best, bestLen = i, l
+		}
+	}
+	contour := cs.At(best)
+	pts := contour.ToPoints()
+	hull := gocv.NewMat()
+	defer hull.Close()
+	gocv.ConvexHull(contour, &hull, false, false)
+	defects := gocv.NewMat()
+	defer defects.Close()
+	gocv.ConvexityDefects(contour, hull, &defects)
+	dv := int32s(defects)
+	minDepth := math.Max(2.5, notchDepth*math.Sqrt(sp.medArea))
+	var notches []image.Point
+	for k := 0; k+3 < len(dv); k += 4 {
+		if float64(dv[k+3])/256 >= minDepth {
+			notches = append(notches, pts[dv[k+2]])
+		}
+	}
+	if len(notches) < 2 {
+		return nil
+	}
+	side := math.Sqrt(sp.medArea)
+	var bestParts []candidate
+	bestScore := 0.0
+	for i := range notches {
+		for j := i + 1; j < len(notches); j++ {
+			a, b := notches[i], notches[j]
+			if l := math.Hypot(float64(a.X-b.X), float64(a.Y-b.Y)); l > 1.6*side || l < 0.3*side {
+				continue
+			}
+			cut := append([]byte(nil), mask...)
+			cm := maskMat(cut, rw, rh)
+			gocv.Line(&cm, a, b, color.RGBA{}, 2)
+			cm.Close()
+			parts, score := sp.fitParts(cut, rect, depth)
+			if parts != nil && score > bestScore {
+				bestParts, bestScore = parts, score
+			}
+		}
+	}
+	return bestParts
+}
+
+// fitParts fits notes to the components of a cut mask. It returns nil
+// unless there are at least two parts and each is a note (or, when too
+// large, splits further); the score is the worst part's quad fit.
+func (sp *splitter) fitParts(cut []byte, rect image.Rectangle, depth int) ([]candidate, float64) {
+	rw, rh := rect.Dx(), rect.Dy()
+	cm := maskMat(cut, rw, rh)
+	labels := gocv.NewMat()
+	n := gocv.ConnectedComponents(cm, &labels)
+	cm.Close()
+	defer labels.Close()
+	lb := append([]int32(nil), int32s(labels)...)
+	rs := regions(lb, rw, rh, 0)
+	var parts []candidate
+	score := 1.0
+	for _, r := range rs {
+		if float64(r.count) < 0.25*sp.medArea {
+			if float64(r.count) < 0.05*sp.medArea {
+				continue // a sliver left by the cut
+			}
+			return nil, 0
+		}
+		c, ok := fitRegion(r)
+		if float64(r.count) > splitAreaFactor*sp.medArea {
+			sub := make([]byte, len(lb))
+			for i, l := range lb {
+				if l == r.label {
+					sub[i] = 255
+				}
+			}
+			if more := sp.cutAtNotches(sub, rect, depth+1); len(more) > 1 {
+				parts = append(parts, more...)
+				continue
+			}
+		}
+		if !ok {
+			return nil, 0
+		}
+		score = math.Min(score, c.fit)
+		c.q = c.q.translate(float64(rect.Min.X), float64(rect.Min.Y))
+		parts = append(parts, c)
+	}
+	_ = n
+	if len(parts) < 2 {
+		return nil, 0
+	}
+	return parts, score
 }
 
 // distancePeaks returns seeds at the cores of a region's lobes: where the
@@ -511,4 +635,72 @@ func cutQuad(q quad, k int, alongTop bool) []candidate {
 		out = append(out, candidate{q: p.ordered(), area: p.area()})
 	}
 	return out
+}
+
+// mergeEnclosedSeeds joins seed pieces that lie inside the convex hull of a
+// larger seed of the same colour: paper between lines of writing that the
+// ink cut off from the rest of its note. It relabels lb in place.
+func mergeEnclosedSeeds(lb []int32, n, w, h int, lab []byte) {
+	rs := regions(lb, w, h, 0)
+	type seedInfo struct {
+		r    *region
+		hull []pt
+		a, b float64
+	}
+	var sum [][3]float64 = make([][3]float64, n)
+	for i, l := range lb {
+		if l > 0 {
+			sum[l][1] += float64(lab[3*i+1])
+			sum[l][2] += float64(lab[3*i+2])
+		}
+	}
+	var ss []*seedInfo
+	for _, r := range rs {
+		ss = append(ss, &seedInfo{r: r, a: sum[r.label][1] / float64(r.count), b: sum[r.label][2] / float64(r.count)})
+	}
+	sort.Slice(ss, func(i, j int) bool { return ss[i].r.count > ss[j].r.count })
+	remap := make([]int32, n)
+	for i := range remap {
+		remap[i] = int32(i)
+	}
+	changed := false
+	for i, big := range ss {
+		if remap[big.r.label] != big.r.label {
+			continue
+		}
+		for _, small := range ss[i+1:] {
+			if remap[small.r.label] != small.r.label || small.r.maxX < big.r.minX || small.r.minX > big.r.maxX || small.r.maxY < big.r.minY || small.r.minY > big.r.maxY {
+				continue
+			}
+			if math.Hypot(small.a-big.a, small.b-big.b) > 12 {
+				continue
+			}
+			if big.hull == nil {
+				big.hull = big.r.hull()
+			}
+			// Inside if all row ends of the piece lie in the hull.
+			in, all := 0, 0
+			for k := range small.r.rowMin {
+				if small.r.rowMin[k] < 0 {
+					continue
+				}
+				y := float64(small.r.minY+k) + 0.5
+				for _, x := range []float64{float64(small.r.rowMin[k]) + 0.5, float64(small.r.rowMax[k]) + 0.5} {
+					all++
+					if insideConvex(big.hull, pt{x, y}) {
+						in++
+					}
+				}
+			}
+			if all > 0 && float64(in) >= 0.9*float64(all) {
+				remap[small.r.label] = big.r.label
+				changed = true
+			}
+		}
+	}
+	if changed {
+		for i, l := range lb {
+			lb[i] = remap[l]
+		}
+	}
 }

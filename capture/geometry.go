@@ -222,7 +222,7 @@ func fitQuad(hull []pt) (quad, float64, bool) {
 			continue
 		}
 		q, ok := fourLongest(s)
-		if !ok || !q.convex() {
+		if !ok || !q.convex() || !nearHull(q, hull, 0.12*math.Sqrt(ha)) {
 			continue
 		}
 		qa := q.area()
@@ -420,4 +420,40 @@ func (q quad) translate(dx, dy float64) quad {
 		q[i] = pt{q[i].X + dx, q[i].Y + dy}
 	}
 	return q
+}
+
+// insideConvex reports whether p lies inside the convex polygon h.
+func insideConvex(h []pt, p pt) bool {
+	sign := 0.0
+	for i := range h {
+		c := h[(i+1)%len(h)].sub(h[i]).cross(p.sub(h[i]))
+		if c == 0 {
+			continue
+		}
+		if sign == 0 {
+			sign = c
+		} else if (c > 0) != (sign > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// nearHull reports whether every corner of q lies within tol of the convex
+// polygon h (inside counts as near): extending sides to meet must restore
+// a covered corner, not shoot a spike out.
+func nearHull(q quad, h []pt, tol float64) bool {
+	for _, c := range q {
+		if insideConvex(h, c) {
+			continue
+		}
+		d := math.Inf(1)
+		for i := range h {
+			d = math.Min(d, segDist(c, h[i], h[(i+1)%len(h)]))
+		}
+		if d > tol {
+			return false
+		}
+	}
+	return true
 }
