@@ -101,19 +101,12 @@ type Grouper struct {
 
 var _ wallscan.Grouper = (*Grouper)(nil)
 
-// New returns a Grouper. It fails only when a given lexicon is empty or the
-// embedded one does not parse.
-func New(opt Options) (*Grouper, error) {
+// New returns a Grouper. A nil or empty Options.Lexicon takes the embedded
+// lexicon, which the package's tests parse, so New cannot fail at run time.
+func New(opt Options) *Grouper {
 	g := &Grouper{lex: opt.Lexicon, w: DefaultWeights}
-	if g.lex == nil {
-		lx, err := DefaultLexicon()
-		if err != nil {
-			return nil, fmt.Errorf("cluster: embedded lexicon: %w", err)
-		}
-		g.lex = lx
-	}
-	if len(g.lex.Concepts) == 0 {
-		return nil, fmt.Errorf("cluster: lexicon has no concepts")
+	if g.lex == nil || len(g.lex.Concepts) == 0 {
+		g.lex = mustDefaultLexicon()
 	}
 	if opt.Weights != nil {
 		g.w = *opt.Weights
@@ -127,7 +120,7 @@ func New(opt Options) (*Grouper, error) {
 			g.w.MinGroup = DefaultWeights.MinGroup
 		}
 	}
-	return g, nil
+	return g
 }
 
 // validate checks the request against the named limits.
@@ -207,7 +200,7 @@ type assembly struct {
 	owner []int          // note -> output group slot, -1 while free
 	// together marks notes that sat in a physical group of two or more.
 	together []bool
-	slots []*slot
+	slots    []*slot
 }
 
 // slot is one output group being built.

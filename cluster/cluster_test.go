@@ -42,11 +42,7 @@ func fixtureNotes() []wallscan.GroupNote {
 }
 
 func newGrouper(t testing.TB) *cluster.Grouper {
-	g, err := cluster.New(cluster.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return cluster.New(cluster.Options{})
 }
 
 func group(t testing.TB, g *cluster.Grouper, req wallscan.GroupRequest) []wallscan.Group {

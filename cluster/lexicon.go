@@ -48,6 +48,16 @@ func DefaultLexicon() (*Lexicon, error) {
 	return defaultLex, defaultErr
 }
 
+// mustDefaultLexicon returns the embedded lexicon; a lexicon that does not
+// parse is a build mistake that TestDefaultLexicon catches.
+func mustDefaultLexicon() *Lexicon {
+	lx, err := DefaultLexicon()
+	if err != nil {
+		panic("cluster: embedded lexicon: " + err.Error())
+	}
+	return lx
+}
+
 // ParseLexicon reads a lexicon in the format of lexicon.txt.
 func ParseLexicon(text string) (*Lexicon, error) {
 	lx := &Lexicon{}

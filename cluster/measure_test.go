@@ -350,10 +350,7 @@ func measure(t testing.TB, g *cluster.Grouper, items []item, noise float64, posi
 // above TF-IDF k-means given the true number of themes.
 func TestQuality(t *testing.T) {
 	items := corpus(t)
-	g, err := cluster.New(cluster.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := cluster.New(cluster.Options{})
 	clean := measure(t, g, items, 0, false)
 	noise := measure(t, g, items, 0.05, false)
 	wall := measure(t, g, items, 0, true)
@@ -409,10 +406,7 @@ func TestSignals(t *testing.T) {
 	t.Logf("| variant | text clean | text 5%% noise | positions clean | positions 5%% noise |")
 	for _, v := range variants {
 		w := v.w
-		g, err := cluster.New(cluster.Options{Weights: &w})
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := cluster.New(cluster.Options{Weights: &w})
 		t.Logf("| %s | %.3f | %.3f | %.3f | %.3f |", v.name,
 			measure(t, g, items, 0, false), measure(t, g, items, 0.05, false),
 			measure(t, g, items, 0, true), measure(t, g, items, 0.05, true))
