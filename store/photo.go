@@ -154,7 +154,9 @@ func (db *DB) updatePhoto(ctx context.Context, tx *sql.Tx, id int64, u wallscan.
 		p.Status = *u.Status
 	}
 	if u.NotesRead != nil {
-		p.NotesRead = *u.NotesRead
+		// Notes are read in parallel and their counts may arrive out of
+		// order; progress never goes back (ReplaceNotes resets it).
+		p.NotesRead = max(p.NotesRead, *u.NotesRead)
 	}
 	if u.Error != nil {
 		p.Error = *u.Error
@@ -290,6 +292,7 @@ func (db *DB) replaceNotes(ctx context.Context, tx *sql.Tx, photoID int64, notes
 		return fmt.Errorf("delete old notes: %w", err)
 	}
 	now := db.nowUTC()
+	var read int
 	for i, n := range notes {
 		n.PhotoID, n.WorkshopID, n.UpdatedAt = photoID, p.WorkshopID, now
 		if n.Index == 0 {
@@ -311,6 +314,9 @@ func (db *DB) replaceNotes(ctx context.Context, tx *sql.Tx, photoID int64, notes
 			}
 		}
 		n.ClusterID = cluster.Int64
+		if n.Read {
+			read++
+		}
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO notes (photo_id, workshop_id, idx, polygon, bbox, color, rgb, x, y, neighbours,
 				text, confidence, review, words, read, edited, cluster_id, pinned, updated_at)
@@ -333,6 +339,11 @@ func (db *DB) replaceNotes(ctx context.Context, tx *sql.Tx, photoID int64, notes
 				return fmt.Errorf("insert crop: %w", err)
 			}
 		}
+	}
+	// Reading progress starts again, from the notes a person already typed.
+	if _, err := tx.ExecContext(ctx, `UPDATE photos SET notes_read = ?, updated_at = ? WHERE id = ?`,
+		read, formatTime(now), photoID); err != nil {
+		return fmt.Errorf("reset reading progress: %w", err)
 	}
 	return nil
 }

@@ -190,6 +190,14 @@ func TestUpdatePhoto(t *testing.T) {
 	if got.Error != msg || got.Status != status || got.NotesRead != read {
 		t.Errorf("after second UpdatePhoto: %+v", got)
 	}
+	// Counts of parallel readers arrive out of order; progress never goes back.
+	two := 2
+	if err := db.UpdatePhoto(ctx, p.ID, wallscan.PhotoUpdate{NotesRead: &two}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Photo(ctx, p.ID); got.NotesRead != read {
+		t.Errorf("NotesRead went back to %d, want %d", got.NotesRead, read)
+	}
 	bad := wallscan.PhotoStatus("lost")
 	wantCode(t, db.UpdatePhoto(ctx, p.ID, wallscan.PhotoUpdate{Status: &bad}), wallscan.EINVALID)
 	wantCode(t, db.UpdatePhoto(ctx, 999, wallscan.PhotoUpdate{Status: &status}), wallscan.ENOTFOUND)
@@ -257,6 +265,9 @@ func TestReplaceNotes(t *testing.T) {
 	}
 	if all[2].ClusterID != c.ID || !all[2].Pinned {
 		t.Errorf("pinned note lost its place across the replace: %+v", all[2])
+	}
+	if got, _ := db.Photo(ctx, p.ID); got.NotesRead != 1 {
+		t.Errorf("NotesRead after replace = %d, want 1 (the edited note)", got.NotesRead)
 	}
 	if got := count(t, db, "note_crops", "1"); got != 4 {
 		t.Errorf("crops = %d, want 4", got)
