@@ -1,0 +1,53 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"wallscan"
+	"wallscan/capture"
+	"wallscan/cluster"
+	"wallscan/ocr"
+)
+
+// pipelineConfig says which steps a command runs.
+type pipelineConfig struct {
+	Read    bool   // read the notes (Tesseract)
+	Group   bool   // group the notes
+	Lang    string // Tesseract languages joined by "+"
+	Workers int    // notes read at once; 0: one per core
+}
+
+// newPipeline builds the pipeline from the adapters. The returned function
+// releases the Tesseract clients.
+func newPipeline(c pipelineConfig) (*wallscan.Pipeline, func(), error) {
+	p := &wallscan.Pipeline{Segmenter: capture.NewSegmenter(capture.Options{}), Workers: c.Workers}
+	closeFn := func() {}
+	if c.Read {
+		r, err := ocr.New(ocr.Options{Languages: strings.Split(c.Lang, "+"), Workers: c.Workers})
+		if err != nil {
+			return nil, nil, err
+		}
+		p.Reader, closeFn = r, func() { r.Close() }
+	}
+	if c.Group {
+		p.Grouper = cluster.New(cluster.Options{})
+	}
+	return p, closeFn, nil
+}
+
+// writeOverlay writes the photo with its notes outlined and numbered to
+// dir/NAME.overlay.jpg.
+func writeOverlay(dir, name string, photo []byte, sp *wallscan.ScannedPhoto) error {
+	path := filepath.Join(dir, strings.TrimSuffix(name, filepath.Ext(name))+".overlay.jpg")
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := capture.WriteOverlay(f, "jpeg", photo, sp.Segmentation, capture.OverlayOptions{}); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
