@@ -42,6 +42,9 @@ type env struct {
 	reader *sizeReader
 	srv    *dashboard.Server
 	h      http.Handler
+	// client, if set, names the client address of each request, so a test
+	// can stay clear of the per-address rate limits.
+	client func() string
 }
 
 func newEnv(t *testing.T) *env {
@@ -121,8 +124,26 @@ func (e *env) do(s *session, method, path string, body []byte, contentType strin
 	return e.doCtx(context.Background(), s, method, path, body, contentType)
 }
 
+// cancelOnFlush ends the request when the handler flushes: an event
+// stream then stops after its first event, so tests can call it like any
+// other route.
+type cancelOnFlush struct {
+	*httptest.ResponseRecorder
+	cancel context.CancelFunc
+}
+
+func (c cancelOnFlush) Flush() {
+	c.ResponseRecorder.Flush()
+	c.cancel()
+}
+
 func (e *env) doCtx(ctx context.Context, s *session, method, path string, body []byte, contentType string) *httptest.ResponseRecorder {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	req := httptest.NewRequestWithContext(ctx, method, path, bytes.NewReader(body))
+	if e.client != nil {
+		req.RemoteAddr = e.client()
+	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -131,7 +152,7 @@ func (e *env) doCtx(ctx context.Context, s *session, method, path string, body [
 		req.Header.Set(dashboard.CSRFHeader, s.csrf)
 	}
 	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
+	e.h.ServeHTTP(cancelOnFlush{rec, cancel}, req)
 	return rec
 }
 
@@ -295,7 +316,7 @@ func (colourSegmenter) Segment(ctx context.Context, data []byte) (*wallscan.Segm
 		seg.Notes = append(seg.Notes, wallscan.FoundNote{
 			Polygon: wallscan.Quad{r.Min, {r.Max.X, r.Min.Y}, r.Max, {r.Min.X, r.Max.Y}},
 			Color:   nearestColour(mean), RGB: mean,
-			X:       float64(r.Min.X+r.Dx()/2) / float64(b.Dx()), Y: float64(r.Min.Y+r.Dy()/2) / float64(b.Dy()),
+			X: float64(r.Min.X+r.Dx()/2) / float64(b.Dx()), Y: float64(r.Min.Y+r.Dy()/2) / float64(b.Dy()),
 			Crop: crop,
 		})
 	}
