@@ -89,7 +89,7 @@ func (s *Server) Open(ctx context.Context) (err error) {
 	if err := os.MkdirAll(s.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
-	if s.db, err = store.Open(ctx, filepath.Join(s.DataDir, dbFile)); err != nil {
+	if s.db, err = store.Open(ctx, filepath.Join(s.DataDir, dbFile), store.WithLogger(s.Logger)); err != nil {
 		return err
 	}
 	if err := s.setPassword(ctx); err != nil {
