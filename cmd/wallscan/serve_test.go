@@ -151,10 +151,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("unknown workshop: status %d, want 404", code)
 	}
 
-	wall, err := synth.Generate(synth.Options{Seed: 11, Level: synth.LevelEasy, Width: 2400, Height: 1800, Notes: 10, Printed: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	wall := printedWall(t, 11, 10)
 	photo, _ := wall.JPEG(90)
 	uploadPath := fmt.Sprintf("/api/v1/workshops/%d/photos", w.ID)
 	if code := c.upload(uploadPath, "notes.txt", []byte("geen foto"), nil); code != http.StatusUnsupportedMediaType {
@@ -244,4 +241,23 @@ func emptyWallJPEG(t *testing.T, w, h int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// printedWall generates a small easy wall of n printed notes.
+func printedWall(t *testing.T, seed int64, n int) *synth.Wall {
+	t.Helper()
+	wall, err := synth.Generate(synth.Options{Seed: seed, Level: synth.LevelEasy, Width: 2400, Height: 1800, Notes: n, Printed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wall
+}
+
+func printedWallJPEG(t *testing.T, seed int64, n int) []byte {
+	t.Helper()
+	data, err := printedWall(t, seed, n).JPEG(90)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
