@@ -2,7 +2,6 @@ package capture
 
 import (
 	"math"
-	"sort"
 )
 
 // background is a model of the wall behind the notes: each Lab channel as a
@@ -18,7 +17,7 @@ type background struct {
 // Background model constants (8-bit Lab units: L 0..255, a and b 0..255
 // centred on 128).
 const (
-	bgSampleStep   = 3    // sample every 3rd pixel in each direction
+	bgSampleStep   = 4    // sample every 4th pixel in each direction
 	bgBorderWeight = 3    // border samples count this many times in the mode
 	bgChromaTol    = 14.0 // first guess: wall pixels within this much a/b of the mode
 	bgLightTol     = 45.0 // ... and this much L
@@ -106,8 +105,7 @@ func estimateBackground(lab []byte, w, h int) *background {
 		return b
 	}
 	inl := make([]bool, len(ss))
-	res := make([]float64, 0, len(ss))
-	for iter := 0; iter < 4; iter++ {
+	for iter := 0; iter < 3; iter++ {
 		// Inliers by the current model.
 		n := 0
 		for k, s := range ss {
@@ -152,14 +150,25 @@ func estimateBackground(lab []byte, w, h int) *background {
 			if x, ok := solve6(ata, atb); ok {
 				b.coef[c] = x
 			}
-			res = res[:0]
+			// Median absolute residual, from a histogram in quarter units.
+			var hist [256]int
+			cnt := 0
 			for k, s := range ss {
 				if inl[k] {
-					res = append(res, math.Abs(s.v[c]-dot6(b.coef[c], s.t)))
+					r := int(math.Abs(s.v[c]-dot6(b.coef[c], s.t)) * 4)
+					hist[min(r, 255)]++
+					cnt++
 				}
 			}
-			sort.Float64s(res)
-			sg := 1.4826 * res[len(res)/2]
+			medRes, acc := 0.0, 0
+			for i, v := range hist {
+				acc += v
+				if 2*acc >= cnt {
+					medRes = (float64(i) + 0.5) / 4
+					break
+				}
+			}
+			sg := 1.4826 * medRes
 			minS := bgMinSigmaC
 			if c == 0 {
 				minS = bgMinSigmaL

@@ -215,7 +215,9 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 	lp, _ := labM.DataPtrUint8()
 	lab = append([]byte(nil), lp...)
 
+	stage("blur+lab")
 	bg := estimateBackground(lab, w, h)
+	stage("background")
 	dist := bg.distanceMap(lab)
 	fg = make([]byte, w*h)
 	for i, d := range dist {
@@ -226,6 +228,7 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 	fg = morph(fg, w, h, gocv.MorphOpen, 3)
 	fg = morph(fg, w, h, gocv.MorphClose, 5)
 	fg = fillHoles(fg, w, h)
+	stage("foreground")
 
 	// Seeds: note paper away from colour steps.
 	edges := edgeMap(lab, w, h)
@@ -252,7 +255,9 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 	defer labels.Close()
 	lb := int32s(labels)
 	// Drop seeds too small to be a note's core.
+	stage("seeds")
 	mergeEnclosedSeeds(lb, n, w, h, lab)
+	stage("merge seeds")
 	counts := make([]int, n)
 	for _, l := range lb {
 		counts[l]++
@@ -278,6 +283,7 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 		}
 	}
 
+	stage("watershed")
 	rs := regions(ws, w, h, 1)
 	type fitted struct {
 		r  *region
@@ -315,6 +321,7 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 		}
 	}
 	cands = dropOverlaps(cands)
+	stage("fit+split")
 	return cands, lab, fg
 }
 

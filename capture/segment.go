@@ -53,6 +53,16 @@ var _ wallscan.Segmenter = (*Segmenter)(nil)
 
 var white8 = color.RGBA{255, 255, 255, 255}
 
+// debugStage, when set by a test, is called at the end of each step, to
+// time them.
+var debugStage func(name string)
+
+func stage(name string) {
+	if debugStage != nil {
+		debugStage(name)
+	}
+}
+
 // NewSegmenter returns a Segmenter with opts, defaults filled in.
 func NewSegmenter(opts Options) *Segmenter {
 	if opts.WorkSide <= 0 {
@@ -81,6 +91,7 @@ func (s *Segmenter) Segment(ctx context.Context, photo []byte) (*wallscan.Segmen
 		return nil, err
 	}
 	defer full.Close()
+	stage("decode")
 	return s.segmentMat(ctx, full)
 }
 
@@ -101,6 +112,7 @@ func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Se
 		gocv.Resize(full, &small, image.Pt(W/f, H/f), 0, 0, gocv.InterpolationArea)
 	}
 	w, h := small.Cols(), small.Rows()
+	stage("reduce")
 	cands, lab, _ := s.detect(small)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -132,8 +144,10 @@ func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Se
 			Crop:    crop,
 		})
 	}
+	stage("crops")
 	linkNeighbours(seg, cands)
 	s.judgeQuality(seg, small, cands, stats, f)
+	stage("quality")
 	return seg, nil
 }
 
