@@ -197,3 +197,14 @@ func TestRunImperfect(t *testing.T) {
 		t.Error("cluster or peer figures without a grouper or peers")
 	}
 }
+
+func TestWriteTableWithoutPeers(t *testing.T) {
+	rep := &bench.Report{Photos: 1, OCR: &bench.OCRFigures{}, Cluster: &bench.ClusterFigures{}}
+	var b strings.Builder
+	if err := rep.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "tesseract") {
+		t.Errorf("table names a peer that did not run:\n%s", b.String())
+	}
+}

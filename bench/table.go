@@ -32,20 +32,25 @@ func (r *Report) WriteTable(w io.Writer) error {
 	row("mean IoU of matches", f3(s.MeanIoU), "")
 	row("colour accuracy", f3(s.ColourAcc), "")
 	p := r.Peers
-	peer := func(v string) string {
+	// peer formats a peer figure, or nothing when the peers did not run.
+	peer := func(f func(p *PeerFigures) string) string {
 		if p == nil {
 			return ""
 		}
-		return v
+		return f(p)
 	}
 	if o := r.OCR; o != nil {
 		row("CER mean / median (matched notes)", f3(o.CERMean)+" / "+f3(o.CERMedian),
-			peer(fmt.Sprintf("%s / %s (tesseract --psm 6, true crops)", f3(p.CropCERMean), f3(p.CropCERMedian))))
+			peer(func(p *PeerFigures) string {
+				return fmt.Sprintf("%s / %s (tesseract --psm 6, true crops)", f3(p.CropCERMean), f3(p.CropCERMedian))
+			}))
 		row(fmt.Sprintf("CER mean hand-lettered (%d) / printed (%d)", o.Hand, o.Printed), f3(o.CERHand)+" / "+f3(o.CERPrinted),
-			peer(fmt.Sprintf("%s / %s", f3(p.CropCERHand), f3(p.CropCERPrinted))))
-		row("WER mean / median", f3(o.WERMean)+" / "+f3(o.WERMedian), peer(f3(p.CropWERMean)+" / -"))
+			peer(func(p *PeerFigures) string { return fmt.Sprintf("%s / %s", f3(p.CropCERHand), f3(p.CropCERPrinted)) }))
+		row("WER mean / median", f3(o.WERMean)+" / "+f3(o.WERMedian), peer(func(p *PeerFigures) string { return f3(p.CropWERMean) + " / -" }))
 		row("text recall (CER <= 0.3, of all notes)", f3(o.TextRecall),
-			peer(fmt.Sprintf("true crops %s; whole photo %s (%d photos)", f3(p.CropTextRecall), f3(p.WholeTextRecall), p.WholePhotos)))
+			peer(func(p *PeerFigures) string {
+				return fmt.Sprintf("true crops %s; whole photo %s (%d photos)", f3(p.CropTextRecall), f3(p.WholeTextRecall), p.WholePhotos)
+			}))
 		row("bad reads marked review / good reads marked review", f3(o.ReviewOfBad)+" / "+f3(o.ReviewOfGood), "")
 	} else if p != nil {
 		row("CER mean / median, true crops", "(no reader)", fmt.Sprintf("%s / %s (tesseract --psm 6)", f3(p.CropCERMean), f3(p.CropCERMedian)))
@@ -54,9 +59,11 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	if c := r.Cluster; c != nil {
 		row("ARI / NMI per photo (mean)", f3(c.ARIPhoto)+" / "+f3(c.NMIPhoto),
-			peer(fmt.Sprintf("%s / %s (TF-IDF + k-means, true k, true texts)", f3(p.KMeansARIPhoto), f3(p.KMeansNMIPhoto))))
+			peer(func(p *PeerFigures) string {
+				return fmt.Sprintf("%s / %s (TF-IDF + k-means, true k, true texts)", f3(p.KMeansARIPhoto), f3(p.KMeansNMIPhoto))
+			}))
 		row("ARI / NMI whole set", fmt.Sprintf("%s / %s (%d groups, %d themes)", f3(c.ARISet), f3(c.NMISet), c.Groups, c.Themes),
-			peer(f3(p.KMeansARISet)+" / "+f3(p.KMeansNMISet)))
+			peer(func(p *PeerFigures) string { return f3(p.KMeansARISet) + " / " + f3(p.KMeansNMISet) }))
 		row("ARI / NMI true texts only, no positions", f3(c.ARIText)+" / "+f3(c.NMIText), "")
 		row("ARI true texts, 5% character noise", f3(c.ARITextNoisy), "")
 	} else if p != nil {
@@ -68,7 +75,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	row("segmentation, median per photo", fmt.Sprintf("%.0f ms", sp.SegmentMedian), "")
 	if r.OCR != nil {
 		row("reading, median per note", fmt.Sprintf("%.0f ms (%.1f s for the set)", sp.ReadMedian, sp.ReadSeconds),
-			peer(fmt.Sprintf("%.0f ms per crop; %.1f s per whole photo", p.CropMsPerNote, p.WholeSecPerPhoto)))
+			peer(func(p *PeerFigures) string {
+				return fmt.Sprintf("%.0f ms per crop; %.1f s per whole photo", p.CropMsPerNote, p.WholeSecPerPhoto)
+			}))
 	}
 	if r.Cluster != nil {
 		row("grouping, whole set", fmt.Sprintf("%.0f ms", sp.GroupMs), "")
