@@ -20,7 +20,10 @@ import (
 	"wallscan/synth"
 )
 
-var measureCamera = flag.Bool("camera.measure", false, "log the per-frame change and sharpness of the camera test videos")
+var (
+	measureCamera = flag.Bool("camera.measure", false, "log the per-frame change and sharpness of the camera test videos")
+	keepVideo     = flag.String("camera.video", "", "also write the video of TestStationShootsSteadyViews to `PATH`, to try wallscan capture with")
+)
 
 // Test videos are 1280x720 at 10 frames a second, MJPG in AVI: a codec
 // every OpenCV build with its video I/O can write and read back.
@@ -225,6 +228,15 @@ func TestStationShootsSteadyViews(t *testing.T) {
 	path := sc.write(t, v)
 	if *measureCamera {
 		logMeasurements(t, path)
+	}
+	if *keepVideo != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(*keepVideo, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	shots := runStation(t, path, StationOptions{})

@@ -300,6 +300,16 @@ func parseSeq(name string) (uint64, bool) {
 	return seq, err == nil && seq > 0
 }
 
+// WriteFile writes data to dir/name durably: through a temporary file that
+// is fsynced and renamed, then the folder fsynced, so that name holds
+// either nothing or all of data, even after a power cut.
+func WriteFile(dir, name string, data []byte) error {
+	if err := writeFileAtomic(dir, name, data); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
 // writeFileAtomic writes data to dir/name through a temporary file that is
 // fsynced and then renamed, so that name holds either nothing or all of data.
 func writeFileAtomic(dir, name string, data []byte) (err error) {
@@ -314,6 +324,9 @@ func writeFileAtomic(dir, name string, data []byte) (err error) {
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
 		return err
 	}
 	if err = f.Sync(); err != nil {

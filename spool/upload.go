@@ -186,6 +186,58 @@ func (u *Uploader) Run(ctx context.Context, wake <-chan struct{}) error {
 	}
 }
 
+// Check asks the server about the kiosk code, GET
+// {Server}/api/v1/kiosk/{Kiosk}, and returns the workshop's title. It
+// returns an error wrapping ErrKiosk when the server refuses the code, and
+// a retryable error when the server cannot be reached or answers 5xx:
+// photos can then still be taken and wait in the spool.
+func (u *Uploader) Check(ctx context.Context) (title string, err error) {
+	if err := u.check(); err != nil {
+		return "", err
+	}
+	endpoint, _ := u.endpoint()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(endpoint, "/photos"), nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := u.client().Do(req)
+	if err != nil {
+		return "", &retryError{msg: err.Error()}
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	status, msg := resp.StatusCode, serverMessage(answer)
+	switch {
+	case status == http.StatusOK:
+		var w struct {
+			Title string `json:"title"`
+		}
+		json.Unmarshal(answer, &w)
+		return w.Title, nil
+	case status == http.StatusUnauthorized, status == http.StatusForbidden, status == http.StatusNotFound:
+		return "", u.kioskError(status, msg)
+	}
+	return "", &retryError{status: status, msg: msg}
+}
+
+func (u *Uploader) kioskError(status int, msg string) error {
+	return fmt.Errorf("%w: %w", wallscan.Errorf(wallscan.EUNAUTHORIZED,
+		"The server at %s refuses kiosk code %q (%d: %s). Check the code on the facilitator's board; the photos stay in the spool.",
+		u.Server, u.Kiosk, status, msg), ErrKiosk)
+}
+
+// IsRetry reports whether err is a failure that sending again later may
+// cure: the server down or busy, the network gone.
+func IsRetry(err error) bool { return isRetry(err) }
+
+func (u *Uploader) client() *http.Client {
+	if u.Client != nil {
+		return u.Client
+	}
+	return &http.Client{Timeout: DefaultTimeout}
+}
+
 func (u *Uploader) check() error {
 	switch {
 	case u.Spool == nil:
@@ -248,11 +300,7 @@ func (u *Uploader) send(ctx context.Context, it Item) (status int, msg string, e
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set(IdempotencyHeader, it.ID)
 	req.Header.Set("Accept", "application/json")
-	client := u.Client
-	if client == nil {
-		client = &http.Client{Timeout: DefaultTimeout}
-	}
-	resp, err := client.Do(req)
+	resp, err := u.client().Do(req)
 	if err != nil {
 		return 0, err.Error(), &retryError{msg: err.Error()}
 	}
@@ -266,9 +314,7 @@ func (u *Uploader) send(ctx context.Context, it Item) (status int, msg string, e
 	case status == http.StatusRequestTimeout, status == http.StatusTooManyRequests, status >= 500:
 		return status, msg, &retryError{status: status, msg: msg, retryAfter: retryAfter(resp.Header.Get("Retry-After"))}
 	case status == http.StatusUnauthorized, status == http.StatusForbidden, status == http.StatusNotFound:
-		return status, msg, fmt.Errorf("%w: %w", wallscan.Errorf(wallscan.EUNAUTHORIZED,
-			"The server at %s refuses kiosk code %q (%d: %s). Check the code on the facilitator's board; the photos stay in the spool.",
-			u.Server, u.Kiosk, status, msg), ErrKiosk)
+		return status, msg, u.kioskError(status, msg)
 	default:
 		return status, msg, fmt.Errorf("server refused photo %s: %d %s", it.ID, status, msg)
 	}

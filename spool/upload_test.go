@@ -46,6 +46,10 @@ func newKiosk(t *testing.T) *kiosk {
 }
 
 func (k *kiosk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.Path == "/api/v1/kiosk/"+k.code {
+		io.WriteString(w, `{"title":"Informatiebarrières VWS"}`)
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/api/v1/kiosk/"+k.code+"/photos" {
 		http.Error(w, `{"error":"not found"}`, http.StatusNotFound)
 		return
@@ -349,5 +353,24 @@ func TestUploaderChecksSettings(t *testing.T) {
 				t.Errorf("Flush = %v, want EINVALID", err)
 			}
 		})
+	}
+}
+
+func TestCheck(t *testing.T) {
+	k := newKiosk(t)
+	srv := httptest.NewServer(k)
+	s, _ := Open(t.TempDir())
+	title, err := (&Uploader{Spool: s, Server: srv.URL, Kiosk: k.code}).Check(context.Background())
+	if err != nil || title != "Informatiebarrières VWS" {
+		t.Errorf("Check = %q, %v; want the workshop title", title, err)
+	}
+	_, err = (&Uploader{Spool: s, Server: srv.URL, Kiosk: "WRONG"}).Check(context.Background())
+	if !errors.Is(err, ErrKiosk) || wallscan.ErrorCode(err) != wallscan.EUNAUTHORIZED {
+		t.Errorf("Check(wrong code) = %v, want ErrKiosk", err)
+	}
+	srv.Close()
+	_, err = (&Uploader{Spool: s, Server: srv.URL, Kiosk: k.code}).Check(context.Background())
+	if !IsRetry(err) {
+		t.Errorf("Check(server down) = %v, want a retryable error", err)
 	}
 }

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"gocv.io/x/gocv"
+
+	"wallscan"
+	"wallscan/synth"
+)
+
+// captureVideo writes a 1280x720 MJPG video, 10 frames a second, of a
+// camera that looks at one synthetic wall, pans to a second, and looks at
+// that: two steady views.
+func captureVideo(t *testing.T) string {
+	t.Helper()
+	const wallW, wallH, w, h = 1700, 1000, 1280, 720
+	canvas := gocv.NewMatWithSize(wallH, 2*wallW, gocv.MatTypeCV8UC3)
+	defer canvas.Close()
+	for i := 0; i < 2; i++ {
+		wall, err := synth.Generate(synth.Options{Seed: int64(40 + i), Level: synth.LevelEasy, Width: wallW, Height: wallH, Notes: 15})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := gocv.ImageToMatRGB(wall.Image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		roi := canvas.Region(image.Rect(i*wallW, 0, (i+1)*wallW, wallH))
+		m.CopyTo(&roi)
+		roi.Close()
+		m.Close()
+	}
+	var views []image.Point
+	for i := 0; i < 14; i++ {
+		views = append(views, image.Pt(100, 100))
+	}
+	for i := 1; i <= 8; i++ {
+		views = append(views, image.Pt(100+i*(1900-100)/8, 100+i*50/8))
+	}
+	for i := 0; i < 14; i++ {
+		views = append(views, image.Pt(1900, 150))
+	}
+	path := filepath.Join(t.TempDir(), "station.avi")
+	vw, err := gocv.VideoWriterFile(path, "MJPG", 10, w, h, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vw.Close()
+	for i, p := range views {
+		roi := canvas.Region(image.Rect(p.X, p.Y, p.X+w, p.Y+h))
+		frame := roi.Clone()
+		roi.Close()
+		if i > 0 && views[i-1] != p { // moving: motion blur
+			gocv.GaussianBlur(frame, &frame, image.Pt(0, 0), 2, 2, gocv.BorderReplicate)
+		}
+		err := vw.Write(frame)
+		frame.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+func TestCaptureOut(t *testing.T) {
+	video := captureVideo(t)
+	out := filepath.Join(t.TempDir(), "shots")
+	for run, want := range [][]string{{"shot-0001.jpg", "shot-0002.jpg"}, {"shot-0003.jpg", "shot-0004.jpg"}} {
+		code, stdout, stderr := runCmd(t, "", "capture", "--source", video, "--out", out, "--preview", "off")
+		if code != 0 {
+			t.Fatalf("run %d: exit %d; stderr:\n%s", run+1, code, stderr)
+		}
+		var paths []string
+		for _, name := range want {
+			paths = append(paths, filepath.Join(out, name))
+		}
+		if got, want := strings.Fields(stdout), paths; strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("run %d: stdout = %q, want the saved paths %q", run+1, got, want)
+		}
+		if !strings.Contains(stderr, "2 shots saved in "+out) {
+			t.Errorf("run %d: stderr does not say how many shots were saved:\n%s", run+1, stderr)
+		}
+		for _, p := range paths {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			info, err := wallscan.CheckPhoto(data)
+			if err != nil {
+				t.Errorf("%s: %v", p, err)
+			}
+			if info.Width != 1280 || info.Height != 720 {
+				t.Errorf("%s is %dx%d, want 1280x720", p, info.Width, info.Height)
+			}
+		}
+	}
+}
+
+// fakeKiosk is the kiosk end of a wallscan server: it stores each photo
+// once per Idempotency-Key.
+type fakeKiosk struct {
+	mu     sync.Mutex
+	photos []kioskPhoto
+	keys   map[string]bool
+}
+
+type kioskPhoto struct {
+	key, wall string
+	size      int
+}
+
+func (k *fakeKiosk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/kiosk/K1":
+		io.WriteString(w, `{"title":"Test workshop"}`)
+	case r.Method == http.MethodPost && r.URL.Path == "/api/v1/kiosk/K1/photos":
+		f, _, err := r.FormFile("photo")
+		if err != nil {
+			http.Error(w, `{"error":{"code":"invalid","message":"no photo"}}`, http.StatusBadRequest)
+			return
+		}
+		data, _ := io.ReadAll(f)
+		if _, err := wallscan.CheckPhoto(data); err != nil {
+			http.Error(w, fmt.Sprintf(`{"error":{"code":"invalid","message":%q}}`, wallscan.ErrorMessage(err)), http.StatusBadRequest)
+			return
+		}
+		key := r.Header.Get("Idempotency-Key")
+		k.mu.Lock()
+		if !k.keys[key] {
+			k.keys[key] = true
+			k.photos = append(k.photos, kioskPhoto{key: key, wall: r.FormValue("wall"), size: len(data)})
+		}
+		k.mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{"id":1}`)
+	default:
+		http.Error(w, `{"error":{"code":"not_found","message":"This kiosk code is not known."}}`, http.StatusNotFound)
+	}
+}
+
+// TestCaptureServerDownThenUp: with the server down the shots wait in the
+// spool and the command says so; the next run, with the server up, sends
+// them first, then its own, each once and in order.
+func TestCaptureServerDownThenUp(t *testing.T) {
+	video := captureVideo(t)
+	spoolDir := t.TempDir()
+	k := &fakeKiosk{keys: map[string]bool{}}
+	// Reserve an address, then leave it with nobody listening.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	args := []string{"capture", "--source", video, "--server", "http://" + addr, "--kiosk", "K1", "--wall", "Muur A", "--spool", spoolDir, "--preview", "off"}
+
+	code, _, stderr := runCmd(t, "", args...)
+	if code != 0 {
+		t.Fatalf("run with the server down: exit %d; stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"cannot be reached", "2 shots taken, 0 photos sent, 0 refused; 2 waiting"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr with the server down lacks %q:\n%s", want, stderr)
+		}
+	}
+
+	l, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen again on %s: %v", addr, err)
+	}
+	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: k}}
+	srv.Start()
+	defer srv.Close()
+	code, _, stderr = runCmd(t, "", args...)
+	if code != 0 {
+		t.Fatalf("run with the server up: exit %d; stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"2 photos waiting in", `workshop "Test workshop"`, "2 shots taken, 4 photos sent, 0 refused; 0 waiting"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr with the server up lacks %q:\n%s", want, stderr)
+		}
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if got, want := len(k.photos), 4; got != want {
+		t.Fatalf("server stored %d photos, want %d", got, want)
+	}
+	// In order: the spool numbers of the keys rise (the first run's two,
+	// then the second run's two, each run with its own key prefix).
+	prefixes := map[string]int{}
+	for i, p := range k.photos {
+		if p.wall != "Muur A" {
+			t.Errorf("photo %d wall = %q, want %q", i, p.wall, "Muur A")
+		}
+		prefix, seq, _ := strings.Cut(p.key, "-")
+		prefixes[prefix]++
+		if want := fmt.Sprint(i + 1); seq != want {
+			t.Errorf("photo %d has key %s, want spool number %s", i, p.key, want)
+		}
+	}
+	if len(prefixes) != 2 {
+		t.Errorf("keys %v: want two runs' prefixes", prefixes)
+	}
+}
+
+func TestCaptureRefusedKiosk(t *testing.T) {
+	srv := httptest.NewServer(&fakeKiosk{keys: map[string]bool{}})
+	defer srv.Close()
+	code, _, stderr := runCmd(t, "", "capture", "--source", "unused.avi", "--server", srv.URL, "--kiosk", "WRONG", "--spool", t.TempDir(), "--preview", "off")
+	if got, want := code, 1; got != want {
+		t.Errorf("exit %d, want %d", got, want)
+	}
+	if !strings.Contains(stderr, `refuses kiosk code "WRONG"`) {
+		t.Errorf("stderr does not say the kiosk code is refused:\n%s", stderr)
+	}
+}
+
+func TestCaptureUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nowhere to go", []string{"--source", "x.avi"}, "--server URL --kiosk CODE, or --out DIR"},
+		{"server without kiosk", []string{"--source", "x.avi", "--server", "http://localhost:8080"}, "--server URL --kiosk CODE"},
+		{"out and server", []string{"--source", "x.avi", "--out", "d", "--server", "http://h", "--kiosk", "K"}, "leave out --server"},
+		{"camera and source", []string{"--camera", "1", "--source", "x.avi", "--out", "d"}, "not both"},
+		{"bad preview", []string{"--source", "x.avi", "--out", "d", "--preview", "maybe"}, "auto, on or off"},
+		{"extra argument", []string{"--out", "d", "x.avi"}, "unexpected argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCmd(t, "", append([]string{"capture"}, tt.args...)...)
+			if got, want := code, 2; got != want {
+				t.Errorf("exit %d, want %d", got, want)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestCaptureMissingVideo(t *testing.T) {
+	code, _, stderr := runCmd(t, "", "capture", "--source", filepath.Join(t.TempDir(), "none.avi"), "--out", t.TempDir())
+	if got, want := code, 1; got != want {
+		t.Errorf("exit %d, want %d", got, want)
+	}
+	if !strings.Contains(stderr, "does not exist") {
+		t.Errorf("stderr = %q, want it to say the file does not exist", stderr)
+	}
+}
