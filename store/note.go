@@ -69,6 +69,9 @@ func (db *DB) SetReading(ctx context.Context, id int64, r wallscan.Reading) erro
 		text, r.Confidence, r.Review, jsonText(r.Words), formatTime(db.nowUTC()), id); err != nil {
 		return fmt.Errorf("set reading: %w", err)
 	}
+	if err := refreshNotesRead(ctx, tx, id); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -94,11 +97,28 @@ func (db *DB) EditNoteText(ctx context.Context, id int64, text string) (*wallsca
 		WHERE id = ?`, text, EditedConfidence, formatTime(db.nowUTC()), id); err != nil {
 		return nil, fmt.Errorf("edit note: %w", err)
 	}
+	if err := refreshNotesRead(ctx, tx, id); err != nil {
+		return nil, err
+	}
 	n, err := findNote(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
 	return n, tx.Commit()
+}
+
+// refreshNotesRead sets the reading progress of a note's photo from the
+// notes themselves, in the transaction that read or typed the note: the
+// count is exact even when parallel readers finish out of order or a
+// crash cuts a job between a reading and its progress report.
+func refreshNotesRead(ctx context.Context, tx *sql.Tx, noteID int64) error {
+	_, err := tx.ExecContext(ctx, `
+		UPDATE photos SET notes_read = (SELECT count(*) FROM notes WHERE photo_id = photos.id AND read)
+		WHERE id = (SELECT photo_id FROM notes WHERE id = ?)`, noteID)
+	if err != nil {
+		return fmt.Errorf("reading progress: %w", err)
+	}
+	return nil
 }
 
 func rectJSON(r image.Rectangle) string {

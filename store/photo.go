@@ -155,7 +155,8 @@ func (db *DB) updatePhoto(ctx context.Context, tx *sql.Tx, id int64, u wallscan.
 	}
 	if u.NotesRead != nil {
 		// Notes are read in parallel and their counts may arrive out of
-		// order; progress never goes back (ReplaceNotes resets it).
+		// order; progress never goes back. SetReading keeps the exact
+		// count; ReplaceNotes resets it.
 		p.NotesRead = max(p.NotesRead, *u.NotesRead)
 	}
 	if u.Error != nil {
