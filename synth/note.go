@@ -130,14 +130,14 @@ func hasGlyphs(f *opentype.Font, text string) bool {
 }
 
 // renderNote draws paper and text and returns the image and the text as
-// written, one line per wrapped line.
-func renderNote(p noteParams) (*image.RGBA, []string) {
+// written (see truthText).
+func renderNote(p noteParams) (*image.RGBA, string) {
 	rng := rand.New(rand.NewPCG(p.seed, 0x7061706572))
 	img := image.NewRGBA(image.Rect(0, 0, p.w, p.h))
 	paintPaper(img, p, rng)
 
 	mask := image.NewAlpha(img.Rect)
-	lines := drawText(mask, p, rng)
+	text := drawText(mask, p, rng)
 
 	// Ink over paper: markers are not quite opaque.
 	opacity := 0.93 + 0.06*rng.Float64()
@@ -156,7 +156,7 @@ func renderNote(p noteParams) (*image.RGBA, []string) {
 		pix[o+1] = uint8(float64(pix[o+1])*(1-a) + ig*a)
 		pix[o+2] = uint8(float64(pix[o+2])*(1-a) + ib*a)
 	}
-	return img, lines
+	return img, text
 }
 
 // paintPaper fills img with the paper colour, a faint fibre texture, a slow
@@ -188,12 +188,13 @@ func paintPaper(img *image.RGBA, p noteParams, rng *rand.Rand) {
 }
 
 // drawText lays the words out in 1-5 lines as large as fit and draws them
-// into mask. Hand lettering gets uneven baselines, spacing and sizes and a
-// marker-wide stroke.
-func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) []string {
+// into mask; it returns the text as written (see truthText). Hand
+// lettering gets uneven baselines, spacing and sizes and a marker-wide
+// stroke.
+func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) string {
 	words := strings.Fields(p.text)
 	if len(words) == 0 {
-		return nil
+		return ""
 	}
 	w, h := float64(p.w), float64(p.h)
 	marginX := w * (0.07 + 0.03*rng.Float64())
@@ -204,20 +205,29 @@ func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) []string {
 		lineGap = 1.2
 	}
 
-	// The largest size at which the text fits in at most five lines.
+	// The largest size at which the text fits in at most five lines. A
+	// hand-lettered word too long for the note is broken with a hyphen
+	// rather than written tiny, as people do.
 	var (
 		size  float64
 		face  font.Face
 		lines []string
+		joins []int
 	)
+	fits := func(ls []string, ok bool) bool {
+		return ok && len(ls) <= 5 && float64(len(ls))*size*lineGap <= availH
+	}
 	for size = h * 0.19; ; size *= 0.94 {
 		f, err := opentype.NewFace(p.face.font, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
 		if err != nil {
-			return nil
+			return ""
 		}
-		ls, ok := wrap(f, words, availW)
-		if ok && len(ls) <= 5 && float64(len(ls))*size*lineGap <= availH || size < h*0.04 {
-			face, lines = f, ls
+		ls, js, ok := wrap(f, words, availW, false)
+		if !fits(ls, ok) && !p.printed && size <= h*0.12 {
+			ls, js, ok = wrap(f, words, availW, true)
+		}
+		if fits(ls, ok) || size < h*0.04 {
+			face, lines, joins = f, ls, js
 			break
 		}
 		f.Close()
@@ -225,6 +235,7 @@ func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) []string {
 	defer face.Close()
 	if len(lines) == 1 && len(words) > 1 {
 		lines = balance(face, words)
+		joins = make([]int, len(lines))
 	}
 
 	stroke := int(math.Round(p.face.stroke * size))
@@ -261,8 +272,14 @@ func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) []string {
 			by := y + slope*(x-x0) + (rng.Float64()-0.5)*2*jitter
 			dot := fixed.Point26_6{X: fixed.Int26_6(x * 64), Y: fixed.Int26_6(by * 64)}
 			dr, gm, gp, adv, ok := face.Glyph(dot, r)
-			if ok {
+			if ok && p.printed {
 				draw.DrawMask(mask, dr, src, image.Point{}, gm, gp, draw.Over)
+			} else if ok {
+				// A hand never writes the same letter twice: each one
+				// turns and grows a little.
+				angle := (rng.Float64() - 0.5) * 0.2
+				scale := 1 + (rng.Float64()-0.5)*0.16
+				stampGlyph(mask, dr, gm, gp, angle, scale)
 			}
 			x += float64(adv) / 64 * (1 + (rng.Float64()-0.5)*spacing)
 			prev = r
@@ -271,30 +288,103 @@ func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) []string {
 	if stroke > 0 {
 		dilate(mask, stroke)
 	}
-	return lines
+	return truthText(lines, joins)
 }
 
-// wrap breaks words into lines no wider than maxW; ok is false when one
-// word alone is wider.
-func wrap(f font.Face, words []string, maxW float64) (lines []string, ok bool) {
-	space := float64(font.MeasureString(f, " ")) / 64
-	cur, curW := "", 0.0
-	for _, wd := range words {
-		ww := float64(font.MeasureString(f, wd)) / 64
-		if ww > maxW {
-			return nil, false
-		}
-		switch {
-		case cur == "":
-			cur, curW = wd, ww
-		case curW+space+ww <= maxW:
-			cur, curW = cur+" "+wd, curW+space+ww
+// How a line ends: at a space, at a hyphen the word already had, or at a
+// hyphen the writer added to break a long word.
+const (
+	joinSpace = iota
+	joinHyphen
+	joinAdded
+)
+
+// truthText is the text as meant: one line per written line, except that a
+// word broken over two lines is given whole.
+func truthText(lines []string, joins []int) string {
+	var b strings.Builder
+	for i, l := range lines {
+		switch joins[i] {
+		case joinAdded:
+			b.WriteString(strings.TrimSuffix(l, "-"))
+		case joinHyphen:
+			b.WriteString(l)
 		default:
-			lines = append(lines, cur)
-			cur, curW = wd, ww
+			b.WriteString(l)
+			if i < len(lines)-1 {
+				b.WriteByte('\n')
+			}
 		}
 	}
-	return append(lines, cur), true
+	return b.String()
+}
+
+// wrap breaks words into lines no wider than maxW. ok is false when a
+// word alone is wider, unless breakWords allows breaking it: after a hyphen
+// it has, or else with an added hyphen, leaving at least three letters on
+// each side. joins says how each line ends.
+func wrap(f font.Face, words []string, maxW float64, breakWords bool) (lines []string, joins []int, ok bool) {
+	width := func(s string) float64 { return float64(font.MeasureString(f, s)) / 64 }
+	space := width(" ")
+	cur, curW := "", 0.0
+	flush := func(join int) {
+		lines = append(lines, cur)
+		joins = append(joins, join)
+		cur, curW = "", 0
+	}
+	for _, wd := range words {
+		ww := width(wd)
+		switch {
+		case cur == "" && ww <= maxW:
+			cur, curW = wd, ww
+			continue
+		case cur != "" && curW+space+ww <= maxW:
+			cur, curW = cur+" "+wd, curW+space+ww
+			continue
+		case ww <= maxW:
+			flush(joinSpace)
+			cur, curW = wd, ww
+			continue
+		case !breakWords:
+			return nil, nil, false
+		}
+		// Break the word over as many lines as it needs.
+		if cur != "" {
+			flush(joinSpace)
+		}
+		rest := []rune(wd)
+		for width(string(rest)) > maxW {
+			cut, join := -1, joinAdded
+			for k := len(rest) - 3; k >= 3; k-- {
+				if rest[k-1] == '-' && width(string(rest[:k])) <= maxW {
+					cut, join = k, joinHyphen
+					break
+				}
+			}
+			if cut < 0 {
+				for k := len(rest) - 3; k >= 3; k-- {
+					if width(string(rest[:k])+"-") <= maxW {
+						cut = k
+						break
+					}
+				}
+			}
+			if cut < 0 {
+				return nil, nil, false
+			}
+			cur = string(rest[:cut])
+			if join == joinAdded {
+				cur += "-"
+			}
+			flush(join)
+			rest = rest[cut:]
+		}
+		cur, curW = string(rest), width(string(rest))
+	}
+	if cur != "" {
+		flush(joinSpace)
+	}
+	return lines, joins, true
 }
 
 // balance splits words over two lines of about equal width, as people do
@@ -334,6 +424,62 @@ func dilate(mask *image.Alpha, r int) {
 				m = max(m, tmp[k*w+x])
 			}
 			mask.Pix[y*mask.Stride+x] = m
+		}
+	}
+}
+
+// stampGlyph draws the glyph mask gm (its pixels for dr start at gp) into
+// dst turned by angle radians and scaled by scale about the glyph's
+// centre, keeping the darker of what is there and the glyph.
+func stampGlyph(dst *image.Alpha, dr image.Rectangle, gm image.Image, gp image.Point, angle, scale float64) {
+	if dr.Empty() {
+		return
+	}
+	// The glyph as a plain alpha array.
+	gw, gh := dr.Dx(), dr.Dy()
+	glyph := make([]float64, gw*gh)
+	if am, ok := gm.(*image.Alpha); ok {
+		for y := 0; y < gh; y++ {
+			o := am.PixOffset(gp.X, gp.Y+y)
+			for x := 0; x < gw; x++ {
+				glyph[y*gw+x] = float64(am.Pix[o+x]) / 255
+			}
+		}
+	} else {
+		for y := 0; y < gh; y++ {
+			for x := 0; x < gw; x++ {
+				_, _, _, a := gm.At(gp.X+x, gp.Y+y).RGBA()
+				glyph[y*gw+x] = float64(a) / 0xffff
+			}
+		}
+	}
+	cx, cy := float64(dr.Min.X)+float64(gw)/2, float64(dr.Min.Y)+float64(gh)/2
+	sn, cs := math.Sincos(angle)
+	half := math.Hypot(float64(gw), float64(gh)) / 2 * scale
+	r := image.Rect(int(cx-half)-1, int(cy-half)-1, int(cx+half)+2, int(cy+half)+2).Intersect(dst.Rect)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			// Back from the destination to the glyph.
+			dx, dy := (float64(x)+0.5-cx)/scale, (float64(y)+0.5-cy)/scale
+			u := cs*dx + sn*dy + float64(gw)/2 - 0.5
+			v := -sn*dx + cs*dy + float64(gh)/2 - 0.5
+			iu, iv := int(math.Floor(u)), int(math.Floor(v))
+			if iu < -1 || iv < -1 || iu >= gw || iv >= gh {
+				continue
+			}
+			tu, tv := u-float64(iu), v-float64(iv)
+			at := func(i, j int) float64 {
+				if i < 0 || j < 0 || i >= gw || j >= gh {
+					return 0
+				}
+				return glyph[j*gw+i]
+			}
+			a := (1-tv)*((1-tu)*at(iu, iv)+tu*at(iu+1, iv)) + tv*((1-tu)*at(iu, iv+1)+tu*at(iu+1, iv+1))
+			if a <= 0 {
+				continue
+			}
+			o := (y-dst.Rect.Min.Y)*dst.Stride + (x - dst.Rect.Min.X)
+			dst.Pix[o] = max(dst.Pix[o], uint8(a*255+0.5))
 		}
 	}
 }

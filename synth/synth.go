@@ -79,7 +79,8 @@ type TruthNote struct {
 	// Polygon is the outline in photo pixels, clockwise from the note's
 	// top-left corner as the note is read.
 	Polygon wallscan.Quad
-	// Text is the text as written, one line per line on the note.
+	// Text is the text as written, with a line break where the writer
+	// started a new line; a word broken over two lines is given whole.
 	Text    string
 	Color   wallscan.Color
 	Theme   string
@@ -496,9 +497,7 @@ func (sc *scene) renderNotes(fs fontSet) error {
 			curlShade: (rng.Float64()*1.3 - 0.3) * 0.1 * sn.curl / math.Max(lp.curl, 1),
 		}
 		p.face = pickFace(fs, sn.printed, text, rng)
-		img, lines := renderNote(p)
-		sn.img = img
-		sn.text = strings.Join(lines, "\n")
+		sn.img, sn.text = renderNote(p)
 		sn.shadow = 0.18 + 0.17*rng.Float64()
 		if rng.Float64() < lp.glare {
 			sn.glare = true

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+
 	"wallscan"
 )
 
@@ -286,3 +289,35 @@ func TestRenderNote(t *testing.T) {
 		t.Errorf("empty note centre %v, want plain yellow paper", got)
 	}
 }
+
+func TestWrapBreaksLongWords(t *testing.T) {
+	fs, err := loadFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := opentype.NewFace(fs.hand[0].font, &opentype.FaceOptions{Size: 40, DPI: 72})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer face.Close()
+	words := strings.Fields("verwerkersovereenkomst met Excel-lijsten mist")
+	maxW := float64(font.MeasureString(face, "verwerkers")) / 64
+	if _, _, ok := wrap(face, words, maxW, false); ok {
+		t.Fatal("wrap fitted a word wider than the line without breaking it")
+	}
+	lines, joins, ok := wrap(face, words, maxW, true)
+	if !ok {
+		t.Fatal("wrap could not break the long words")
+	}
+	for _, l := range lines {
+		if w := float64(font.MeasureString(face, l)) / 64; w > maxW {
+			t.Errorf("line %q is %.0f wide, more than %.0f", l, w, maxW)
+		}
+	}
+	if got, want := oneLine(truthText(lines, joins)), "verwerkersovereenkomst met Excel-lijsten mist"; got != want {
+		t.Errorf("truth %q (lines %q), want %q", got, lines, want)
+	}
+}
+
+// oneLine joins white space as bench.CER does.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
