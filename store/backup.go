@@ -35,7 +35,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	defer os.Remove(tmp)
 	// A connection of its own: the read pool is query_only, which VACUUM
 	// INTO refuses, and the writer must stay free for the server.
-	conn, err := sql.Open("sqlite", dsn(db.path, false))
+	conn, err := sql.Open("sqlite", dsn(db.path, false, db.opts.synchronous))
 	if err != nil {
 		return err
 	}

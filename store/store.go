@@ -87,6 +87,7 @@ type options struct {
 	maxAttempts  int
 	jobTimeout   time.Duration
 	rescueAfter  time.Duration
+	synchronous  string // FULL; benchmarks compare NORMAL
 }
 
 // Job queue defaults.
@@ -128,7 +129,7 @@ func WithJobTimeout(d time.Duration) Option {
 
 // dsn returns the data source name for path with the pragmas every pooled
 // connection needs.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool, synchronous string) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "busy_timeout(5000)")
@@ -136,7 +137,7 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(FULL)")
+		q.Add("_pragma", "synchronous("+synchronous+")")
 		// BEGIN IMMEDIATE: a write transaction takes the write lock at
 		// once, so another process (a backup) makes it wait, not fail.
 		q.Set("_txlock", "immediate")
@@ -154,6 +155,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		maxAttempts:  DefaultMaxAttempts,
 		jobTimeout:   DefaultJobTimeout,
 		rescueAfter:  DefaultRescueAfter,
+		synchronous:  "FULL",
 	}
 	for _, f := range opts {
 		f(&o)
@@ -168,7 +170,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	db := &DB{path: path, opts: o, now: time.Now}
 	var err error
-	if db.write, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+	if db.write, err = sql.Open("sqlite", dsn(path, false, o.synchronous)); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.write.SetMaxOpenConns(1)
@@ -190,7 +192,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		db.write.Close()
 		return nil, fmt.Errorf("river migrations: %w", err)
 	}
-	if db.read, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+	if db.read, err = sql.Open("sqlite", dsn(path, true, o.synchronous)); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
