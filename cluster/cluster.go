@@ -79,7 +79,7 @@ var DefaultWeights = Weights{
 	Words: 0.3, Concepts: 1, Themes: 0.6,
 	Wall:          true,
 	LockedFit:     0.35,
-	Neighbours:    10,
+	Neighbours:    15,
 	MinSimilarity: 0.08,
 	Resolution:    1.5,
 	MinGroup:      2,
