@@ -292,13 +292,78 @@ func (a *frameAnalysis) changed(x, y gocv.Mat, delta int) float64 {
 	return float64(gocv.CountNonZero(a.most)) / float64(x.Cols()*x.Rows())
 }
 
-// stationState is what the station is doing, for the preview.
-type stationState int
+// watcher is the station's judgement over the frames so far: the steady
+// stretch it is in, its sharpest frame, and the last shot.
+type watcher struct {
+	opts StationOptions
 
-const (
-	watching stationState = iota // waiting for a steady, sharp, new view
-	shotWait                     // shot; waiting for the view to change
-)
+	anchor    gocv.Mat      // small view of the first frame of the steady stretch
+	anchorAt  time.Duration // when the stretch began
+	best      gocv.Mat      // the sharpest frame of the stretch, full size
+	bestSmall gocv.Mat
+	bestSharp float64 // -1: no frame yet
+	bestIndex int
+	bestAt    time.Duration
+	lastShot  gocv.Mat // small view of the last shot; empty before the first
+	// waiting is true after a shot (or a steady view that was the same as
+	// the last shot) until a frame differs from the last shot by NewView.
+	waiting bool
+	sharp   float64 // of the latest frame, for the preview
+}
+
+func newWatcher(opts StationOptions) *watcher {
+	return &watcher{opts: opts, anchor: gocv.NewMat(), best: gocv.NewMat(), bestSmall: gocv.NewMat(),
+		lastShot: gocv.NewMat(), bestSharp: -1}
+}
+
+func (w *watcher) Close() {
+	for _, m := range []*gocv.Mat{&w.anchor, &w.best, &w.bestSmall, &w.lastShot} {
+		m.Close()
+	}
+}
+
+// restart begins a steady stretch at the frame in a.
+func (w *watcher) restart(a *frameAnalysis, at time.Duration) {
+	a.small.CopyTo(&w.anchor)
+	w.anchorAt = at
+	w.bestSharp = -1
+}
+
+// observe takes in one frame (reduced in a) and reports whether the
+// sharpest frame of the stretch, w.best, is to be shot now, and how much
+// of it is new since the last shot.
+func (w *watcher) observe(frame gocv.Mat, a *frameAnalysis, index int, at time.Duration) (shoot bool, change float64) {
+	if w.waiting {
+		// Nothing is shot until the view differs from the last shot.
+		if a.changed(a.small, w.lastShot, w.opts.PixelDelta) < w.opts.NewView {
+			return false, 0
+		}
+		w.waiting = false
+		w.restart(a, at)
+	} else if w.anchor.Empty() || a.changed(a.small, w.anchor, w.opts.PixelDelta) > w.opts.StillChange {
+		w.restart(a, at) // moving: the steady stretch starts again here
+	}
+	// Steady so far: keep the sharpest frame of the stretch.
+	if w.sharp = a.sharpness(); w.sharp > w.bestSharp {
+		w.bestSharp, w.bestIndex, w.bestAt = w.sharp, index, at
+		frame.CopyTo(&w.best)
+		a.small.CopyTo(&w.bestSmall)
+	}
+	if at-w.anchorAt < w.opts.StillFor || w.bestSharp < w.opts.MinSharpness {
+		return false, 0
+	}
+	// Steady and sharp: shoot, unless it is the view of the last shot.
+	w.waiting = true
+	change = 1
+	if !w.lastShot.Empty() {
+		change = a.changed(w.bestSmall, w.lastShot, w.opts.PixelDelta)
+	}
+	if change < w.opts.NewView {
+		return false, change
+	}
+	w.bestSmall.CopyTo(&w.lastShot)
+	return true, change
+}
 
 // Run reads frames until the source ends (a video file), ctx is done, or
 // the preview window is closed with q or Esc, and calls shoot for every
@@ -308,10 +373,11 @@ const (
 // the stretch, if it reaches MinSharpness (otherwise it waits on, steady,
 // for a sharp frame) and if it differs from the last shot in at least
 // NewView of its pixels. After a shot, and after a steady view that was
-// not new, it waits until a frame differs from the last shot by NewView
-// before it looks for a steady view again, so the same view is never
-// shot twice. An error from shoot stops Run and is returned. Run returns
-// nil at the end of a video file and ctx's error when ctx is done.
+// the same as the last shot, it waits until a frame differs from the last
+// shot by NewView before it looks for a steady view again, so the same
+// view is never shot twice. An error from shoot stops Run and is returned.
+// Run returns nil at the end of a video file and ctx's error when ctx is
+// done.
 func (s *Station) Run(ctx context.Context, shoot func(Shot) error) error {
 	var win *gocv.Window
 	if s.opts.Preview {
@@ -323,27 +389,14 @@ func (s *Station) Run(ctx context.Context, shoot func(Shot) error) error {
 	}
 	a := newFrameAnalysis()
 	defer a.Close()
-	frame, best, bestSmall, anchor, lastShot := gocv.NewMat(), gocv.NewMat(), gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
-	defer func() {
-		for _, m := range []*gocv.Mat{&frame, &best, &bestSmall, &anchor, &lastShot} {
-			m.Close()
-		}
-	}()
+	w := newWatcher(s.opts)
+	defer w.Close()
+	frame := gocv.NewMat()
+	defer frame.Close()
 
-	var (
-		state       = watching
-		start       = time.Now()
-		index       = -1 // of the frame in hand
-		failures    int
-		anchorAt    time.Duration // when the steady stretch began
-		bestSharp   = -1.0
-		bestIndex   int
-		bestAt      time.Duration
-		seenChange  = true // a frame differed from the last shot since then
-		lastSharp   float64
-		lastChanged float64
-	)
-	for {
+	start := time.Now()
+	failures := 0
+	for index := 0; ; {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -362,57 +415,24 @@ func (s *Station) Run(ctx context.Context, shoot func(Shot) error) error {
 			continue
 		}
 		failures = 0
-		index++
 		at := time.Duration(float64(index) / s.fps * float64(time.Second))
 		if s.live {
 			at = time.Since(start)
 		}
 		a.reduce(frame)
-
-		// Did the view change since the last shot? Until it does, nothing
-		// is shot.
-		if !seenChange {
-			if lastChanged = a.changed(a.small, lastShot, s.opts.PixelDelta); lastChanged >= s.opts.NewView {
-				seenChange, state = true, watching
-				bestSharp = -1
-				a.small.CopyTo(&anchor)
-				anchorAt = at
+		if ok, change := w.observe(frame, a, index, at); ok {
+			shot, err := s.encode(w.best)
+			if err != nil {
+				return err
 			}
-		} else if anchor.Empty() || a.changed(a.small, anchor, s.opts.PixelDelta) > s.opts.StillChange {
-			// Moving: the steady stretch starts again here.
-			a.small.CopyTo(&anchor)
-			anchorAt = at
-			bestSharp = -1
-		}
-		if seenChange {
-			// Steady so far: keep the sharpest frame of the stretch.
-			if lastSharp = a.sharpness(); lastSharp > bestSharp {
-				bestSharp, bestIndex, bestAt = lastSharp, index, at
-				frame.CopyTo(&best)
-				a.small.CopyTo(&bestSmall)
-			}
-			if at-anchorAt >= s.opts.StillFor && bestSharp >= s.opts.MinSharpness {
-				change := 1.0
-				if !lastShot.Empty() {
-					change = a.changed(bestSmall, lastShot, s.opts.PixelDelta)
-				}
-				if change >= s.opts.NewView {
-					shot, err := s.encode(best)
-					if err != nil {
-						return err
-					}
-					shot.Sharpness, shot.Frame, shot.At, shot.Change = bestSharp, bestIndex, bestAt, change
-					if err := shoot(shot); err != nil {
-						return err
-					}
-				}
-				// Shot, or the same view as the last shot: wait for a change.
-				bestSmall.CopyTo(&lastShot)
-				seenChange, state = false, shotWait
+			shot.Sharpness, shot.Frame, shot.At, shot.Change = w.bestSharp, w.bestIndex, w.bestAt, change
+			if err := shoot(shot); err != nil {
+				return err
 			}
 		}
+		index++
 		if win != nil {
-			s.preview(win, a.sharpColor, state, at-anchorAt, lastSharp)
+			s.preview(win, a.sharpColor, w, at)
 			if k := win.WaitKey(1); k == 'q' || k == 27 {
 				return nil
 			}
@@ -435,16 +455,16 @@ func (s *Station) encode(frame gocv.Mat) (Shot, error) {
 }
 
 // preview shows the reduced frame with what the station is doing.
-func (s *Station) preview(win *gocv.Window, img gocv.Mat, state stationState, steady time.Duration, sharp float64) {
+func (s *Station) preview(win *gocv.Window, img gocv.Mat, w *watcher, at time.Duration) {
 	var text string
 	c := color.RGBA{255, 160, 0, 0}
-	switch {
-	case state == shotWait:
-		text, c = "shot - move to the next wall", color.RGBA{0, 200, 0, 0}
+	switch steady := at - w.anchorAt; {
+	case w.waiting:
+		text, c = "taken - show the next wall", color.RGBA{0, 200, 0, 0}
 	case steady < s.opts.StillFor:
 		text = fmt.Sprintf("hold still %.1fs", (s.opts.StillFor - steady).Seconds())
-	case sharp < s.opts.MinSharpness:
-		text, c = fmt.Sprintf("blurry (%.0f < %.0f): focus", sharp, s.opts.MinSharpness), color.RGBA{255, 0, 0, 0}
+	case w.bestSharp < s.opts.MinSharpness:
+		text, c = fmt.Sprintf("blurry (%.0f < %.0f): focus", w.sharp, s.opts.MinSharpness), color.RGBA{255, 0, 0, 0}
 	}
 	gocv.PutText(&img, text, image.Pt(20, 40), gocv.FontHersheySimplex, 1, c, 2)
 	win.IMShow(img)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -480,5 +481,34 @@ func logMeasurements(t *testing.T, path string) {
 		change := a.changed(a.small, b.small, DefaultPixelDelta)
 		t.Logf("frame %3d  change %.4f  sharpness %7.1f", i, change, a.sharpness())
 		a, b = b, a
+	}
+}
+
+// BenchmarkStationFrame measures what the station spends on one camera
+// frame (reduce, compare, sharpness, keeping the sharpest frame) at common
+// camera sizes: it must stay well under the frame interval (33 ms at 30
+// frames a second) for the station to keep up.
+func BenchmarkStationFrame(b *testing.B) {
+	for _, size := range []image.Point{{1280, 720}, {1920, 1080}, {3840, 2160}} {
+		b.Run(fmt.Sprintf("%dx%d", size.X, size.Y), func(b *testing.B) {
+			frames := make([]gocv.Mat, 2)
+			for i := range frames {
+				frames[i] = gocv.NewMatWithSize(size.Y, size.X, gocv.MatTypeCV8UC3)
+				gocv.RandN(&frames[i], gocv.NewScalar(128, 128, 128, 0), gocv.NewScalar(40, 40, 40, 0))
+				defer frames[i].Close()
+			}
+			a := newFrameAnalysis()
+			defer a.Close()
+			opts := StationOptions{}
+			opts.defaults()
+			w := newWatcher(opts)
+			defer w.Close()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				f := frames[i%2]
+				a.reduce(f)
+				w.observe(f, a, i, time.Duration(i)*time.Second/30)
+			}
+		})
 	}
 }
