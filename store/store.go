@@ -142,6 +142,8 @@ func dsn(path string, readOnly bool, synchronous string) string {
 		// once, so another process (a backup) makes it wait, not fail.
 		q.Set("_txlock", "immediate")
 	}
+	// SQLite reads "file:" names as URIs: escape what a URI gives meaning.
+	path = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	return "file:" + path + "?" + q.Encode()
 }
 

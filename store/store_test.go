@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -154,5 +155,22 @@ func TestConstraintErrorsByCode(t *testing.T) {
 	_, err = db.write.Exec(`INSERT INTO photos (workshop_id, size, status, created_at, updated_at) VALUES (999, 1, 'queued', '', '')`)
 	if !isForeignKey(err) {
 		t.Errorf("photo of missing workshop: isForeignKey(%v) = false", err)
+	}
+}
+
+// TestOddPaths: a data directory may hold characters a URI gives meaning.
+func TestOddPaths(t *testing.T) {
+	for _, name := range []string{"my dir/w.db", "a#b/w.db", "q?x/w.db", "pct%20/w.db", "ünï/w.db"} {
+		path := filepath.Join(t.TempDir(), name)
+		db, err := Open(context.Background(), path, testOptions()...)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		mustWorkshop(t, db, "x")
+		db.Close()
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s: database not at its path: %v", name, err)
+		}
 	}
 }
