@@ -49,13 +49,19 @@ func (db *DB) HasPassword(ctx context.Context) (bool, error) {
 	return n > 0, err
 }
 
-// SetPassword implements wallscan.AuthService. Setting a new password ends
-// every session.
+// SetPassword implements wallscan.AuthService. A new password ends every
+// session; setting the password it already is (a server restarted with
+// WALLSCAN_PASSWORD) changes nothing, so nobody is logged out.
 func (db *DB) SetPassword(ctx context.Context, password string) error {
 	if len(password) < wallscan.MinPasswordLen {
 		return wallscan.Errorf(wallscan.EINVALID, "The password must have at least %d characters.", wallscan.MinPasswordLen)
 	} else if len(password) > wallscan.MaxPasswordLen {
 		return wallscan.Errorf(wallscan.EINVALID, "The password must have at most %d bytes.", wallscan.MaxPasswordLen)
+	}
+	if err := db.CheckPassword(ctx, password); err == nil {
+		return nil
+	} else if wallscan.ErrorCode(err) != wallscan.EUNAUTHORIZED {
+		return err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
 	if err != nil {

@@ -113,13 +113,26 @@ func TestSessions(t *testing.T) {
 		t.Errorf("DeleteSession(unknown) = %v", err)
 	}
 
-	// A new password ends all sessions.
+	// The same password again (a restart with WALLSCAN_PASSWORD) keeps
+	// the sessions; a new password ends them all.
+	if err := db.SetPassword(ctx, "eerste wachtwoord"); err != nil {
+		t.Fatal(err)
+	}
 	s3, _ := db.CreateSession(ctx)
+	if err := db.SetPassword(ctx, "eerste wachtwoord"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Session(ctx, s3.Token); err != nil {
+		t.Errorf("session ended by setting the same password: %v", err)
+	}
 	if err := db.SetPassword(ctx, "nieuw wachtwoord"); err != nil {
 		t.Fatal(err)
 	}
 	_, err = db.Session(ctx, s3.Token)
 	wantCode(t, err, wallscan.EUNAUTHORIZED)
+	if err := db.CheckPassword(ctx, "eerste wachtwoord"); err == nil {
+		t.Error("old password still accepted")
+	}
 }
 
 func TestShareLinks(t *testing.T) {
