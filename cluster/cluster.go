@@ -24,6 +24,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"wallscan"
 )
@@ -93,10 +94,34 @@ type Options struct {
 	Weights *Weights
 }
 
-// Grouper implements wallscan.Grouper.
+// Grouper implements wallscan.Grouper. It is safe for concurrent use.
 type Grouper struct {
 	lex *Lexicon
 	w   Weights
+
+	mu       sync.Mutex
+	matchers map[string]*matcher // compiled lexicon by workshop vocabulary
+}
+
+// maxMatchers bounds the cache of compiled lexicons (one per distinct
+// workshop vocabulary).
+const maxMatchers = 16
+
+// matcher returns the lexicon compiled with vocabulary, from the cache when
+// it can. A compiled matcher is read-only, so requests share it.
+func (g *Grouper) matcher(vocabulary []string) *matcher {
+	key := strings.Join(vocabulary, "\x00")
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if m, ok := g.matchers[key]; ok {
+		return m
+	}
+	if g.matchers == nil || len(g.matchers) >= maxMatchers {
+		g.matchers = map[string]*matcher{}
+	}
+	m := newMatcher(g.lex, vocabulary, newStemmer())
+	g.matchers[key] = m
+	return m
 }
 
 var _ wallscan.Grouper = (*Grouper)(nil)
@@ -179,9 +204,8 @@ func (g *Grouper) Group(ctx context.Context, req wallscan.GroupRequest) ([]walls
 	if len(req.Notes) == 0 && len(req.Curated) == 0 {
 		return []wallscan.Group{}, nil
 	}
-	st := newStemmer()
-	m := newMatcher(g.lex, req.Vocabulary, st)
-	an := analyse(req.Notes, m, st, g.w)
+	m := g.matcher(req.Vocabulary)
+	an := analyse(req.Notes, m, newStemmer(), g.w)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
