@@ -41,7 +41,6 @@ func quietOptions() []store.Option {
 		store.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 		store.WithPollInterval(20 * time.Millisecond),
 		store.WithRetryDelay(func(int) time.Duration { return 10 * time.Millisecond }),
-		store.WithMaxAttempts(100), // kills are not the photo's fault
 	}
 }
 

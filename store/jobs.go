@@ -163,16 +163,48 @@ func (db *DB) StopWorkers(ctx context.Context) error {
 	return err
 }
 
+// MaxCrashResumes is how often a job cut off by the death of its process
+// is resumed without counting the attempt. A crash or a kill is not the
+// photo's fault, so it should not use up the photo's attempts; but a photo
+// that kills the process every time must not crash-loop the server
+// forever, so beyond this many resumes the attempts count again.
+const MaxCrashResumes = 10
+
 // resumeOrphanedJobs makes jobs that a dead process left running available
-// again. The attempt it used stays counted, so a photo that kills the
-// process every time is still given up after the maximum attempts.
+// again, giving back the attempt the crash cut off (see MaxCrashResumes).
+// The count of resumes is kept in the job's metadata. A job that has used
+// its free resumes and all its attempts is given up, and its photo marked
+// failed: it never returned an error River could count, it only crashed.
 func (db *DB) resumeOrphanedJobs(ctx context.Context) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE river_job SET state = 'available' WHERE state = 'running'`); err != nil {
+	const exhausted = `state = 'running' AND attempt >= max_attempts
+		AND coalesce(json_extract(metadata, '$.wallscan_crash_resumes'), 0) >= ?`
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE photos SET status = ?, error = ?, updated_at = ?
+		WHERE status NOT IN (?, ?) AND id IN (
+			SELECT json_extract(args, '$.photo_id') FROM river_job WHERE kind = ? AND `+exhausted+`)`,
+		string(wallscan.PhotoFailed), "Processing this photo stopped the server repeatedly; it was given up. Try another photo of the wall.",
+		formatTime(db.nowUTC()), string(wallscan.PhotoDone), string(wallscan.PhotoFailed),
+		ProcessPhotoKind, MaxCrashResumes); err != nil {
+		return fmt.Errorf("give up jobs: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE river_job SET state = 'discarded', finalized_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+		WHERE `+exhausted, MaxCrashResumes); err != nil {
+		return fmt.Errorf("give up jobs: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE river_job SET
+			state = 'available',
+			attempt = CASE WHEN coalesce(json_extract(metadata, '$.wallscan_crash_resumes'), 0) < ?
+				THEN max(attempt - 1, 0) ELSE attempt END,
+			metadata = jsonb_set(metadata, '$.wallscan_crash_resumes',
+				coalesce(json_extract(metadata, '$.wallscan_crash_resumes'), 0) + 1)
+		WHERE state = 'running'`, MaxCrashResumes); err != nil {
 		return fmt.Errorf("resume jobs: %w", err)
 	}
 	return tx.Commit()

@@ -160,6 +160,62 @@ func TestJobResumesAfterRestart(t *testing.T) {
 			t.Errorf("photo %d processed %d times after restart, want %d", p.ID, got, want)
 		}
 	}
+	// The attempt the crash cut off was given back.
+	var attempt, resumes int
+	if err := db.read.QueryRow(`SELECT attempt, json_extract(metadata, '$.wallscan_crash_resumes') FROM river_job
+		WHERE json_extract(args, '$.photo_id') = ?`, orphan.ID).Scan(&attempt, &resumes); err != nil {
+		t.Fatal(err)
+	}
+	if attempt != 1 || resumes != 1 {
+		t.Errorf("orphaned job: attempt %d, resumes %d; want 1 and 1", attempt, resumes)
+	}
+}
+
+// TestCrashLoopGivesUp: a photo whose processing kills the process every
+// time is resumed MaxCrashResumes times for free, then its attempts count,
+// and when they are used up it is given up, so the server does not crash
+// forever.
+func TestCrashLoopGivesUp(t *testing.T) {
+	ctx := context.Background()
+	const maxAttempts = 3
+	db := openTest(t, WithMaxAttempts(maxAttempts))
+	w := mustWorkshop(t, db, "w")
+	p := mustPhoto(t, db, w.ID, 1)
+	var attempts []int
+	crashes := 0
+	for jobState(t, db, p.ID) == "available" {
+		if crashes > MaxCrashResumes+maxAttempts+1 {
+			t.Fatalf("still resumed after %d crashes", crashes)
+		}
+		// The crash: fetched (attempt+1), running, and then the process died.
+		if _, err := db.write.Exec(`UPDATE river_job SET state = 'running', attempt = attempt + 1`); err != nil {
+			t.Fatal(err)
+		}
+		crashes++
+		if err := db.resumeOrphanedJobs(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var a int
+		if err := db.read.QueryRow(`SELECT attempt FROM river_job`).Scan(&a); err != nil {
+			t.Fatal(err)
+		}
+		attempts = append(attempts, a)
+	}
+	if got, want := attempts[MaxCrashResumes-1], 0; got != want {
+		t.Errorf("attempt after %d crashes = %d, want %d (given back)", MaxCrashResumes, got, want)
+	}
+	if got, want := crashes, MaxCrashResumes+maxAttempts; got != want {
+		t.Errorf("given up after %d crashes, want %d", got, want)
+	}
+	if got, want := jobState(t, db, p.ID), "discarded"; got != want {
+		t.Errorf("job state %s, want %s", got, want)
+	}
+	if got, _ := db.Photo(ctx, p.ID); got.Status != wallscan.PhotoFailed || got.Error == "" {
+		t.Errorf("photo status %s (%q), want failed with a message", got.Status, got.Error)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
+	}
 }
 
 func TestJobPhotoDeleted(t *testing.T) {
