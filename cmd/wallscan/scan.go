@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"wallscan"
@@ -126,9 +127,7 @@ func runScan(ctx context.Context, stdio Stdio, args []string) error {
 	}
 
 	if *asJSON {
-		enc := json.NewEncoder(stdio.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := writeJSON(stdio.Out, out); err != nil {
 			return err
 		}
 	} else {
@@ -241,3 +240,24 @@ func nonNil[T any](s []T) []T {
 
 func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+// writeJSON writes v indented for people, with arrays of numbers (points,
+// boxes, polygons) kept on one line, as in DESIGN.md.
+func writeJSON(w io.Writer, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = numberArray.ReplaceAllFunc(data, compactSpace)
+	data = arrayOfArrays.ReplaceAllFunc(data, compactSpace)
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
+
+var (
+	numberArray   = regexp.MustCompile(`\[\s*-?[0-9.eE+-]+(?:,\s*-?[0-9.eE+-]+)*\s*\]`)
+	arrayOfArrays = regexp.MustCompile(`\[\s*\[[^\[\]]*\](?:,\s*\[[^\[\]]*\])*\s*\]`)
+	space         = regexp.MustCompile(`\s+`)
+)
+
+func compactSpace(b []byte) []byte { return space.ReplaceAll(b, nil) }
