@@ -60,6 +60,12 @@ type Item struct {
 	Path string
 }
 
+// Filename is the name the photo is sent under: when it was taken and its
+// number, e.g. camera-20261129-095812-0004.jpg.
+func (it Item) Filename() string {
+	return fmt.Sprintf("camera-%s-%04d.jpg", it.Taken.Local().Format("20060102-150405"), it.Seq)
+}
+
 // Meta is what is kept with a photo besides its bytes.
 type Meta struct {
 	Wall string

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -272,7 +271,7 @@ func (u *Uploader) send(ctx context.Context, it Item) (status int, msg string, e
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="photo"; filename=%q`, filepath.Base(it.Path)))
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="photo"; filename=%q`, it.Filename()))
 	h.Set("Content-Type", "image/jpeg")
 	pw, err := mw.CreatePart(h)
 	if err != nil {

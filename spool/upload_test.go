@@ -150,8 +150,8 @@ func TestFlushSendsInOrderAndEmptiesSpool(t *testing.T) {
 	if n, _ := s.Len(); n != 0 {
 		t.Errorf("spool holds %d photos after a full flush, want 0", n)
 	}
-	if got := k.storedPhotos()[0].filename; !strings.HasSuffix(got, ".jpg") {
-		t.Errorf("filename = %q, want a .jpg name", got)
+	if got, want := k.storedPhotos()[0].filename, items[0].Filename(); got != want || !strings.HasPrefix(got, "camera-") || !strings.HasSuffix(got, "-0001.jpg") {
+		t.Errorf("filename = %q, want %q", got, want)
 	}
 	for i, e := range events {
 		if e.Outcome != Sent || e.Status != http.StatusCreated || e.Waiting != 3-i {

@@ -110,9 +110,12 @@ func TestCaptureOut(t *testing.T) {
 // fakeKiosk is the kiosk end of a wallscan server: it stores each photo
 // once per Idempotency-Key.
 type fakeKiosk struct {
-	mu     sync.Mutex
-	photos []kioskPhoto
-	keys   map[string]bool
+	// renewed makes the server refuse uploads as if the facilitator had
+	// renewed the kiosk code after the station started.
+	renewed bool
+	mu      sync.Mutex
+	photos  []kioskPhoto
+	keys    map[string]bool
 }
 
 type kioskPhoto struct {
@@ -124,7 +127,7 @@ func (k *fakeKiosk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/kiosk/K1":
 		io.WriteString(w, `{"title":"Test workshop"}`)
-	case r.Method == http.MethodPost && r.URL.Path == "/api/v1/kiosk/K1/photos":
+	case r.Method == http.MethodPost && r.URL.Path == "/api/v1/kiosk/K1/photos" && !k.renewed:
 		f, _, err := r.FormFile("photo")
 		if err != nil {
 			http.Error(w, `{"error":{"code":"invalid","message":"no photo"}}`, http.StatusBadRequest)
@@ -223,6 +226,29 @@ func TestCaptureRefusedKiosk(t *testing.T) {
 	}
 	if !strings.Contains(stderr, `refuses kiosk code "WRONG"`) {
 		t.Errorf("stderr does not say the kiosk code is refused:\n%s", stderr)
+	}
+}
+
+// TestCaptureKioskRenewed: the code stops working while the station runs;
+// the command stops with a clear message and the photo stays in the spool.
+func TestCaptureKioskRenewed(t *testing.T) {
+	video := captureVideo(t)
+	srv := httptest.NewServer(&fakeKiosk{keys: map[string]bool{}, renewed: true})
+	defer srv.Close()
+	spoolDir := t.TempDir()
+	code, _, stderr := runCmd(t, "", "capture", "--source", video, "--server", srv.URL, "--kiosk", "K1", "--spool", spoolDir, "--preview", "off")
+	if got, want := code, 1; got != want {
+		t.Errorf("exit %d, want %d", got, want)
+	}
+	// The station stops soon after the refusal; the shots it took wait.
+	kept, _ := filepath.Glob(filepath.Join(spoolDir, "K1", "*.jpg"))
+	if len(kept) == 0 {
+		t.Errorf("spool is empty, want the refused shots kept")
+	}
+	for _, want := range []string{`refuses kiosk code "K1"`, fmt.Sprintf("0 photos sent, 0 refused; %d waiting", len(kept))} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
 	}
 }
 
