@@ -99,6 +99,10 @@ type noteParams struct {
 	// curlShade darkens (positive) or lightens the curled bottom of the
 	// note, as a fraction of its brightness.
 	curlShade float64
+	// maxSize is the largest letter size as a share of the height (0:
+	// 0.19, what fits five lines); oneLine keeps a short text on one line.
+	maxSize float64
+	oneLine bool
 }
 
 // pickFace chooses a font that has every letter of text.
@@ -217,7 +221,11 @@ func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) string {
 	fits := func(ls []string, ok bool) bool {
 		return ok && len(ls) <= 5 && float64(len(ls))*size*lineGap <= availH
 	}
-	for size = h * 0.19; ; size *= 0.94 {
+	maxSize := p.maxSize
+	if maxSize == 0 {
+		maxSize = 0.19
+	}
+	for size = h * maxSize; ; size *= 0.94 {
 		f, err := opentype.NewFace(p.face.font, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
 		if err != nil {
 			return ""
@@ -233,7 +241,7 @@ func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) string {
 		f.Close()
 	}
 	defer face.Close()
-	if len(lines) == 1 && len(words) > 1 {
+	if len(lines) == 1 && len(words) > 1 && !p.oneLine {
 		lines = balance(face, words)
 		joins = make([]int, len(lines))
 	}

@@ -31,6 +31,9 @@ func (sc *scene) photograph(shot, shots int) *Wall {
 	cam := sc.camera(rng, x0, x1, W, H)
 
 	sc.paintBackground(img, cam, rng)
+	for _, m := range sc.marks {
+		m.draw(img, cam)
+	}
 
 	// Shadows and notes, in the order they were stuck on.
 	light := rng.Float64() * 2 * math.Pi

@@ -52,11 +52,33 @@ type surface struct {
 	glossW    float64
 	glossAmt  float64
 	glossTilt float64
+
+	// A sheet of kraft paper, a whiteboard or a table top ends somewhere:
+	// beyond the edge (mm) lies the wall or the floor.
+	edged              bool
+	ex0, ey0, ex1, ey1 float64
+	frame              float64 // whiteboard: width of the aluminium frame, mm
+	or, og, ob         float64 // colour beyond the edge
+	beyond             string  // "wall" or "floor"
 }
 
-func newSurface(kind string, rng *rand.Rand) *surface {
+// newSurface picks the look of a surface; bounds are the notes' extent on
+// the wall (mm), which the surface's edge, if any, lies well outside.
+func newSurface(kind string, rng *rand.Rand, bounds [4]float64) *surface {
 	s := &surface{kind: kind, seed: rng.Uint64()}
 	j := func(v, amt float64) float64 { return v + (rng.Float64()-0.5)*2*amt }
+	edge := func(p, lo, hi float64) {
+		if rng.Float64() >= p {
+			return
+		}
+		s.edged = true
+		s.ex0 = bounds[0] - lo - rng.Float64()*(hi-lo)
+		s.ey0 = bounds[1] - lo - rng.Float64()*(hi-lo)
+		s.ex1 = bounds[2] + lo + rng.Float64()*(hi-lo)
+		s.ey1 = bounds[3] + lo + rng.Float64()*(hi-lo)
+		s.or, s.og, s.ob = j(226, 8), j(223, 8), j(214, 8)
+		s.beyond = "wall"
+	}
 	switch kind {
 	case "plaster":
 		s.r, s.g, s.b = j(234, 6), j(231, 6), j(224, 6)
@@ -65,8 +87,13 @@ func newSurface(kind string, rng *rand.Rand) *surface {
 		s.glossX, s.glossW = 0.15+0.7*rng.Float64(), 0.08+0.15*rng.Float64()
 		s.glossAmt = 0.25 + 0.35*rng.Float64()
 		s.glossTilt = (rng.Float64() - 0.5) * 0.6
+		edge(0.6, 40, 160)
+		if s.edged {
+			s.frame = 12 + 8*rng.Float64()
+		}
 	case "kraft":
 		s.r, s.g, s.b = j(182, 10), j(140, 8), j(98, 8)
+		edge(0.6, 30, 130)
 	case "wood":
 		s.r, s.g, s.b = j(214, 8), j(176, 8), j(128, 8)
 		s.grainDir = (rng.Float64() - 0.5) * 0.2
@@ -74,6 +101,11 @@ func newSurface(kind string, rng *rand.Rand) *surface {
 			s.grainDir += math.Pi / 2
 		}
 		s.plank = 90 + 80*rng.Float64()
+		edge(0.5, 40, 160)
+		if s.edged {
+			s.or, s.og, s.ob = j(88, 10), j(84, 10), j(80, 10)
+			s.beyond = "floor"
+		}
 	default: // grey
 		s.r, s.g, s.b = j(150, 10), j(152, 10), j(155, 10)
 	}
@@ -83,6 +115,28 @@ func newSurface(kind string, rng *rand.Rand) *surface {
 // at returns the colour of the surface at wall point (x, y) mm, seen at
 // photo fraction (px, py).
 func (s *surface) at(x, y, px, py float64) (r, g, b float64) {
+	if s.edged {
+		// Distance inside the edge (negative beyond it).
+		d := min(x-s.ex0, s.ex1-x, y-s.ey0, s.ey1-y)
+		switch {
+		case d < 0:
+			m := 1 + 0.02*fbm(x/120, y/120, 2, s.seed+11)
+			if s.beyond == "floor" {
+				m = 1 + 0.08*fbm(x/8, y/8, 2, s.seed+11)
+			}
+			// The sheet or board casts a little shadow on what is behind it.
+			m *= 1 - 0.18*math.Exp(d/4)
+			return s.or * m, s.og * m, s.ob * m
+		case d < s.frame:
+			// Brushed aluminium, lit from above.
+			m := 0.95 + 0.08*math.Sin(d/s.frame*math.Pi) + 0.01*fbm(x/2, y/40, 1, s.seed+13)
+			return 188 * m, 190 * m, 194 * m
+		case s.kind == "wood" && d < 6:
+			m := 0.8 + 0.03*d
+			r, g, b = s.wood(x, y)
+			return r * m, g * m, b * m
+		}
+	}
 	switch s.kind {
 	case "plaster":
 		m := 1 + 0.025*fbm(x/90, y/90, 3, s.seed) + 0.012*fbm(x/9, y/9, 2, s.seed+7)
@@ -90,16 +144,26 @@ func (s *surface) at(x, y, px, py float64) (r, g, b float64) {
 	case "whiteboard":
 		m := 1 + 0.01*fbm(x/200, y/200, 2, s.seed)
 		// Ghosts of wiped-off marker.
-		ghost := math.Max(0, fbm(x/40, y/12, 3, s.seed+3)-0.35) * 0.12
+		ghost := math.Max(0, fbm(x/40, y/12, 3, s.seed+3)-0.45) * 0.08
 		r, g, b = s.r*m*(1-ghost), s.g*m*(1-ghost*0.8), s.b*m*(1-ghost*0.6)
 		// The glossy reflection of a window or lamp: a broad bright band.
 		d := (px - s.glossX - s.glossTilt*(py-0.5)) / s.glossW
 		gl := s.glossAmt * math.Exp(-d*d) * (0.7 + 0.3*py)
 		return r + gl*(255-r), g + gl*(255-g), b + gl*(255-b)
 	case "kraft":
-		m := 1 + 0.05*fbm(x/60, y/60, 3, s.seed) + 0.04*fbm(x/2, y/25, 2, s.seed+5)
+		m := 1 + 0.05*fbm(x/60, y/60, 3, s.seed) + 0.025*fbm(x/2.5, y/7, 2, s.seed+5)
 		return s.r * m, s.g * m, s.b * m
 	case "wood":
+		return s.wood(x, y)
+	default:
+		m := 1 + 0.03*fbm(x/150, y/150, 3, s.seed) + 0.01*fbm(x/6, y/6, 2, s.seed+7)
+		return s.r * m, s.g * m, s.b * m
+	}
+}
+
+// wood is a light table top of planks with grain.
+func (s *surface) wood(x, y float64) (r, g, b float64) {
+	{
 		sn, cs := math.Sincos(s.grainDir)
 		u, v := cs*x+sn*y, -sn*x+cs*y // u along the grain
 		plank := math.Floor(v / s.plank)
@@ -113,9 +177,6 @@ func (s *surface) at(x, y, px, py float64) (r, g, b float64) {
 			tone *= 0.72
 		}
 		return s.r * tone, s.g * tone * 0.99, s.b * tone * 0.97
-	default:
-		m := 1 + 0.03*fbm(x/150, y/150, 3, s.seed) + 0.01*fbm(x/6, y/6, 2, s.seed+7)
-		return s.r * m, s.g * m, s.b * m
 	}
 }
 
@@ -123,7 +184,7 @@ func (s *surface) at(x, y, px, py float64) (r, g, b float64) {
 // texture is computed on a grid every lowRes pixels (each point mapped back
 // onto the wall) and interpolated, with a fine grain added per pixel.
 func (sc *scene) paintBackground(img *image.RGBA, cam homography, rng *rand.Rand) {
-	s := newSurface(sc.background, rand.New(rand.NewPCG(sc.bgSeed, 1)))
+	s := newSurface(sc.background, rand.New(rand.NewPCG(sc.bgSeed, 1)), [4]float64{sc.minX, sc.minY, sc.maxX, sc.maxY})
 	inv := cam.inverse()
 	W, H := img.Rect.Dx(), img.Rect.Dy()
 	gw, gh := W/lowRes+2, H/lowRes+2

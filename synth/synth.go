@@ -278,6 +278,7 @@ type scene struct {
 	minX, minY float64 // layout bounds, mm
 	maxX, maxY float64
 	bgSeed     uint64
+	marks      []mark // what the facilitator wrote on the board
 	width      int
 	height     int
 }
@@ -330,6 +331,7 @@ func newScene(opt Options, shots int) (*scene, error) {
 	if err := sc.renderNotes(fs); err != nil {
 		return nil, err
 	}
+	sc.annotate(fs)
 	return sc, nil
 }
 
