@@ -31,7 +31,8 @@ func TestDebugDump(t *testing.T) {
 		png.Encode(f, img)
 		f.Close()
 	}
-	defer func() { debugMask = nil }()
+	debugLog = t.Logf
+	defer func() { debugMask, debugLog = nil, nil }()
 	wall, err := synth.Generate(synth.Options{Seed: seed, Level: level})
 	if err != nil {
 		t.Fatal(err)

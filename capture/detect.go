@@ -43,6 +43,9 @@ const (
 	notchDepth = 0.06
 )
 
+// debugLog, when set by a test, receives notes on decisions.
+var debugLog func(format string, args ...any)
+
 // debugMask, when set by a test, receives the intermediate masks.
 var debugMask func(name string, mask []byte, w, h int)
 
@@ -285,6 +288,10 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 
 	stage("watershed")
 	rs := regions(ws, w, h, 1)
+	if mergeFragments(rs, ws, w, h, lab, minArea) {
+		rs = regions(ws, w, h, 1)
+	}
+	stage("merge regions")
 	type fitted struct {
 		r  *region
 		c  candidate
@@ -309,6 +316,10 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 	}
 	sp := splitter{w: w, h: h, ws: ws, edges: edges, blur: blur, minArea: minArea, medArea: medArea}
 	for _, f := range fs {
+		if debugLog != nil {
+			sw, sh := f.c.q.sides()
+			debugLog("region %d at (%d,%d)-(%d,%d) count %d ok %v fb %v fit %.2f sides %.0fx%.0f med %.0f", f.r.label, f.r.minX, f.r.minY, f.r.maxX, f.r.maxY, f.r.count, f.ok, f.c.fallback, f.c.fit, sw, sh, medArea)
+		}
 		big := medArea > 0 && f.c.q.area() > splitAreaFactor*medArea
 		if !f.ok || big {
 			if parts := sp.split(f.r, f.c, f.ok); len(parts) > 1 {
@@ -710,4 +721,141 @@ func mergeEnclosedSeeds(lb []int32, n, w, h int, lab []byte) {
 			lb[i] = remap[l]
 		}
 	}
+}
+
+// mergeFragments joins neighbouring regions of one colour that together
+// make one clean note of about the usual size: a note that its own writing
+// or a crease cut in two. It relabels ws and reports whether it did.
+func mergeFragments(rs map[int32]*region, ws []int32, w, h int, lab []byte, minArea float64) bool {
+	// The usual note size, from regions that are clean notes.
+	var areas []float64
+	fits := map[int32]candidate{}
+	oks := map[int32]bool{}
+	for l, r := range rs {
+		if float64(r.count) < 0.1*minArea {
+			continue
+		}
+		c, ok := fitRegion(r)
+		fits[l], oks[l] = c, ok
+		if ok && float64(r.count) >= minArea {
+			areas = append(areas, c.q.area())
+		}
+	}
+	if len(areas) == 0 {
+		return false
+	}
+	sort.Float64s(areas)
+	med := areas[(len(areas)-1)/2]
+
+	// Mean colour and neighbours (across the one-pixel watershed lines).
+	type acc struct{ a, b float64 }
+	col := map[int32]*acc{}
+	type pair struct{ p, q int32 }
+	touch := map[pair]int{}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			i := y*w + x
+			l := ws[i]
+			if l <= 1 {
+				continue
+			}
+			c := col[l]
+			if c == nil {
+				c = &acc{}
+				col[l] = c
+			}
+			c.a += float64(lab[3*i+1])
+			c.b += float64(lab[3*i+2])
+			for _, j := range [2]int{i + 2, i + 2*w} {
+				if (j == i+2 && x+2 >= w) || j >= len(ws) {
+					continue
+				}
+				if m := ws[j]; m > 1 && m != l {
+					p := pair{min(l, m), max(l, m)}
+					touch[p]++
+				}
+			}
+		}
+	}
+	type cand struct {
+		p   pair
+		fit float64
+	}
+	var cs []cand
+	for p, n := range touch {
+		rp, rq := rs[p.p], rs[p.q]
+		if rp == nil || rq == nil || n < 4 {
+			continue
+		}
+		if _, ok := fits[p.p]; !ok {
+			continue
+		}
+		if _, ok := fits[p.q]; !ok {
+			continue
+		}
+		// Only fragments: at least one part is not a whole note.
+		fragP := !oks[p.p] || float64(rp.count) < 0.75*med
+		fragQ := !oks[p.q] || float64(rq.count) < 0.75*med
+		if !fragP && !fragQ {
+			continue
+		}
+		if float64(rp.count+rq.count) > 1.35*med {
+			continue
+		}
+		cp, cq := col[p.p], col[p.q]
+		if math.Hypot(cp.a/float64(rp.count)-cq.a/float64(rq.count), cp.b/float64(rp.count)-cq.b/float64(rq.count)) > 10 {
+			continue
+		}
+		u := unionRegion(rp, rq)
+		c, ok := fitRegion(u)
+		if !ok {
+			continue
+		}
+		cs = append(cs, cand{p, c.fit})
+	}
+	if len(cs) == 0 {
+		return false
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].fit > cs[j].fit })
+	to := map[int32]int32{}
+	used := map[int32]bool{}
+	for _, c := range cs {
+		if used[c.p.p] || used[c.p.q] {
+			continue
+		}
+		used[c.p.p], used[c.p.q] = true, true
+		to[c.p.q] = c.p.p
+	}
+	for i, l := range ws {
+		if m, ok := to[l]; ok {
+			ws[i] = m
+		}
+	}
+	return true
+}
+
+// unionRegion returns the region covering both a and b (extents only).
+func unionRegion(a, b *region) *region {
+	u := &region{label: a.label, count: a.count + b.count,
+		minX: min(a.minX, b.minX), minY: min(a.minY, b.minY), maxX: max(a.maxX, b.maxX), maxY: max(a.maxY, b.maxY)}
+	n := u.maxY - u.minY + 1
+	u.rowMin, u.rowMax = make([]int32, n), make([]int32, n)
+	for i := range u.rowMin {
+		u.rowMin[i], u.rowMax[i] = -1, -1
+	}
+	for _, r := range []*region{a, b} {
+		for k := range r.rowMin {
+			if r.rowMin[k] < 0 {
+				continue
+			}
+			i := r.minY + k - u.minY
+			if u.rowMin[i] < 0 || r.rowMin[k] < u.rowMin[i] {
+				u.rowMin[i] = r.rowMin[k]
+			}
+			if r.rowMax[k] > u.rowMax[i] {
+				u.rowMax[i] = r.rowMax[k]
+			}
+		}
+	}
+	return u
 }
