@@ -166,6 +166,10 @@ type Station struct {
 // but delivers no frame size.
 func OpenStation(opts StationOptions) (*Station, error) {
 	opts.defaults()
+	if opts.Preview && !HasDisplay() {
+		// highgui would abort the whole process without a display.
+		return nil, wallscan.Errorf(wallscan.EINVALID, "There is no display to show the preview on ($DISPLAY is not set); run without the preview.")
+	}
 	s := &Station{opts: opts}
 	var err error
 	if opts.Source != "" {
@@ -456,16 +460,21 @@ func (s *Station) encode(frame gocv.Mat) (Shot, error) {
 
 // preview shows the reduced frame with what the station is doing.
 func (s *Station) preview(win *gocv.Window, img gocv.Mat, w *watcher, at time.Duration) {
-	var text string
-	c := color.RGBA{255, 160, 0, 0}
-	switch steady := at - w.anchorAt; {
-	case w.waiting:
-		text, c = "taken - show the next wall", color.RGBA{0, 200, 0, 0}
-	case steady < s.opts.StillFor:
-		text = fmt.Sprintf("hold still %.1fs", (s.opts.StillFor - steady).Seconds())
-	case w.bestSharp < s.opts.MinSharpness:
-		text, c = fmt.Sprintf("blurry (%.0f < %.0f): focus", w.sharp, s.opts.MinSharpness), color.RGBA{255, 0, 0, 0}
-	}
+	text, c := s.status(w, at)
 	gocv.PutText(&img, text, image.Pt(20, 40), gocv.FontHersheySimplex, 1, c, 2)
 	win.IMShow(img)
+}
+
+// status says what the station is doing, for the preview: the text and
+// its colour.
+func (s *Station) status(w *watcher, at time.Duration) (string, color.RGBA) {
+	switch steady := at - w.anchorAt; {
+	case w.waiting:
+		return "taken - show the next wall", color.RGBA{0, 200, 0, 0}
+	case steady < s.opts.StillFor:
+		return fmt.Sprintf("hold still %.1fs", (s.opts.StillFor - steady).Seconds()), color.RGBA{255, 160, 0, 0}
+	case w.bestSharp < s.opts.MinSharpness:
+		return fmt.Sprintf("blurry (%.0f < %.0f): focus", w.sharp, s.opts.MinSharpness), color.RGBA{255, 0, 0, 0}
+	}
+	return "", color.RGBA{}
 }

@@ -336,7 +336,10 @@ func TestOpenStationErrors(t *testing.T) {
 		{"not a video", StationOptions{Source: notVideo}, wallscan.ENOTFOUND},
 		{"negative camera", StationOptions{Device: -1}, wallscan.EINVALID},
 		{"no such camera", StationOptions{Device: 63}, wallscan.ENOTFOUND},
+		{"preview without display", StationOptions{Source: notVideo, Preview: true}, wallscan.EINVALID},
 	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, err := OpenStation(tt.opts)
@@ -345,6 +348,30 @@ func TestOpenStationErrors(t *testing.T) {
 			}
 			if got := wallscan.ErrorCode(err); got != tt.code {
 				t.Errorf("OpenStation: code %q (%v), want %q", got, err, tt.code)
+			}
+		})
+	}
+}
+
+// TestStationStatus: what the preview tells the participant.
+func TestStationStatus(t *testing.T) {
+	opts := StationOptions{}
+	opts.defaults()
+	s := &Station{opts: opts}
+	tests := []struct {
+		name string
+		w    watcher
+		at   time.Duration
+		want string
+	}{
+		{"moving", watcher{anchorAt: time.Second}, 1200 * time.Millisecond, "hold still 0.8s"},
+		{"blurry", watcher{bestSharp: 40, sharp: 38}, 3 * time.Second, "blurry (38 < 100): focus"},
+		{"taken", watcher{waiting: true, bestSharp: 500}, 3 * time.Second, "taken - show the next wall"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, _ := s.status(&tt.w, tt.at); got != tt.want {
+				t.Errorf("status = %q, want %q", got, tt.want)
 			}
 		})
 	}
