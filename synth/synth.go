@@ -140,7 +140,7 @@ var levels = map[Level]levelParams{
 		printed: 0.2, wide: 0.15, sameColour: 0.15, curl: 3, portrait: 0.25, caps: 0.15, quality: 88,
 	},
 	LevelHard: {
-		notes: 30, gapMin: -14, gapMax: 8, groupGapMin: 35, groupGapMax: 80, jitter: 6, rotation: 10,
+		notes: 30, gapMin: -10, gapMax: 8, groupGapMin: 35, groupGapMax: 80, jitter: 6, rotation: 10,
 		yawMin: 10, yawMax: 30, pitch: 12, roll: 6, light: 0.3, vignette: 0.3, glare: 0.25, noise: 5.5, blur: 3,
 		printed: 0.1, wide: 0.2, sameColour: 0.35, curl: 5, portrait: 0.25, caps: 0.15, quality: 75,
 	},
