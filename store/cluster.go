@@ -107,9 +107,11 @@ func (db *DB) applyGroups(ctx context.Context, tx *sql.Tx, workshopID int64, gro
 		return err
 	}
 	clusters := map[int64]*wallscan.Cluster{}
+	was := map[int64]string{} // clusters as they were, to write only changes
 	var unsorted *wallscan.Cluster
 	for _, c := range list {
 		clusters[c.ID] = c
+		was[c.ID] = clusterFields(c)
 		if c.Unsorted {
 			unsorted = c
 		}
@@ -245,11 +247,19 @@ func (db *DB) applyGroups(ctx context.Context, tx *sql.Tx, workshopID int64, gro
 		if c.Representative != 0 && notes[c.Representative].clusterID != c.ID {
 			c.Representative = 0
 		}
+		if clusterFields(c) == was[c.ID] {
+			continue
+		}
 		if err := db.updateCluster(ctx, tx, c); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// clusterFields returns the stored fields of c as one comparable string.
+func clusterFields(c *wallscan.Cluster) string {
+	return jsonText([]any{c.Label, c.Keywords, c.Theme, c.Representative, c.Unsorted, c.Locked, c.Renamed, c.Position})
 }
 
 // insertCluster stores a new cluster and sets its ID.
