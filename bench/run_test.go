@@ -4,6 +4,8 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -206,5 +208,44 @@ func TestWriteTableWithoutPeers(t *testing.T) {
 	}
 	if strings.Contains(b.String(), "tesseract") {
 		t.Errorf("table names a peer that did not run:\n%s", b.String())
+	}
+}
+
+func TestDirSet(t *testing.T) {
+	set, _ := smallSet(t, 1)
+	dir := t.TempDir()
+	js := `{"width": 1200, "height": 900, "level": "easy", "notes": [{"id": 1, "polygon": [[1,1],[9,1],[9,9],[1,9]], "text": "a", "color": "pink", "visible": 1}]}`
+	if err := os.WriteFile(filepath.Join(dir, "a.jpg"), set[0].Photo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.json"), []byte(js), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A photo without truth is not part of the set.
+	if err := os.WriteFile(filepath.Join(dir, "b.jpg"), set[0].Photo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := bench.DirSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.Len(), 1; got != want {
+		t.Fatalf("len = %d, want %d", got, want)
+	}
+	smp, err := s.Sample(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := smp.Truth.Notes[0].Color, wallscan.Pink; got != want {
+		t.Errorf("colour = %q, want %q", got, want)
+	}
+	if got, want := smp.Truth.Notes[0].Quad(), (wallscan.Quad{{1, 1}, {9, 1}, {9, 9}, {1, 9}}); got != want {
+		t.Errorf("quad = %v, want %v", got, want)
+	}
+	if _, err := bench.DirSet(t.TempDir()); wallscan.ErrorCode(err) != wallscan.ENOTFOUND {
+		t.Errorf("empty dir: %v, want ENOTFOUND", err)
+	}
+	if _, err := bench.ParseTruth([]byte(`{"notes": [{"color": "teal"}]}`)); wallscan.ErrorCode(err) != wallscan.EINVALID {
+		t.Errorf("unknown colour: %v, want EINVALID", err)
 	}
 }
