@@ -67,7 +67,7 @@ func analyse(notes []wallscan.GroupNote, m *matcher, st *stemmer, w Weights) *an
 			return c
 		}
 		c := wd
-		if wordDF[wd] < 2 && len(wd) >= 5 && !parts[wd] && !lexWord[wd] && !anyKnown(m, keysOf(st, wd, false)) && sp.split(wd) == nil {
+		if w.Fuzzy && wordDF[wd] < 2 && len(wd) >= 5 && !parts[wd] && !lexWord[wd] && !anyKnown(m, keysOf(st, wd, false)) && (!w.Compounds || sp.split(wd) == nil) {
 			if f, ok := corpusFuzzy.nearest(wd); ok {
 				c = f
 			} else if f, ok := m.fuzzy.nearest(wd); ok {
@@ -104,7 +104,11 @@ func analyse(notes []wallscan.GroupNote, m *matcher, st *stemmer, w Weights) *an
 				nt.stems[j] = t.fold
 			} else {
 				nt.stems[j] = st.stem(t.fold, langs[i])
-				for _, p := range sp.split(t.fold) {
+				var split []string
+				if w.Compounds {
+					split = sp.split(t.fold)
+				}
+				for _, p := range split {
 					ps := st.stem(p, langs[i])
 					nt.parts[j] = append(nt.parts[j], ps)
 					keys[j] = append(keys[j], keysOf(st, p, false)...)

@@ -57,6 +57,9 @@ type Weights struct {
 	// vector: its own stemmed words, the lexicon concepts it mentions, and
 	// the themes of those concepts.
 	Words, Concepts, Themes float64
+	// Fuzzy corrects misread words to the nearest word of the other notes
+	// or of the lexicon; Compounds splits Dutch compounds.
+	Fuzzy, Compounds bool
 	// Wall joins the notes that sat together on a photo before grouping.
 	Wall bool
 	// LockedFit is the least cosine similarity between a new note and a
@@ -78,8 +81,9 @@ type Weights struct {
 // docs/BENCHMARKS.md).
 var DefaultWeights = Weights{
 	Words: 0.3, Concepts: 1, Themes: 0.6,
+	Fuzzy: true, Compounds: true,
 	Wall:          true,
-	LockedFit:     0.35,
+	LockedFit:     0.1,
 	Neighbours:    15,
 	MinSimilarity: 0.08,
 	Resolution:    1.5,
@@ -282,72 +286,23 @@ func (a *assembly) run(ctx context.Context) ([]wallscan.Group, error) {
 		}
 		a.owner[i] = si
 	}
-	// 3. Free notes that fit a locked group join it.
-	a.classify()
-	// 4. The remaining notes are grouped afresh.
+	// 3. The free notes are grouped afresh; those that fit a locked
+	// group join it.
 	comms, err := a.community(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// 5. New groups take over the curated (not locked) groups they
+	// 4. New groups take over the curated (not locked) groups they
 	// overlap most, so keys and renamed labels survive re-grouping.
 	a.place(comms, byKey)
 	return a.finish(), nil
 }
 
-// classify puts free notes into locked groups whose centroid they are close
-// to.
-func (a *assembly) classify() {
-	fit := a.g.w.LockedFit
-	if fit <= 0 {
-		return
-	}
-	type centroid struct {
-		slot int
-		v    vec
-	}
-	var cs []centroid
-	for si, s := range a.slots {
-		if s.curated == nil || !s.curated.Locked {
-			continue
-		}
-		var vs []vec
-		var ws []float64
-		for i, o := range a.owner {
-			if o == si && len(a.an.vecs[i]) > 0 {
-				vs = append(vs, a.an.vecs[i])
-				ws = append(ws, 1)
-			}
-		}
-		if len(vs) == 0 {
-			continue
-		}
-		cs = append(cs, centroid{si, sumVecs(vs, ws).scaled(1)})
-	}
-	if len(cs) == 0 {
-		return
-	}
-	for i, o := range a.owner {
-		if o >= 0 || len(a.an.vecs[i]) == 0 {
-			continue
-		}
-		best, bestSim := -1, fit
-		for _, c := range cs {
-			if s := dot(a.an.vecs[i], c.v); s >= bestSim {
-				if s > bestSim || best < 0 {
-					best, bestSim = c.slot, s
-				}
-			}
-		}
-		if best >= 0 {
-			a.owner[i] = best
-		}
-	}
-}
-
-// community groups the free notes; it returns lists of note indexes, each
-// sorted, in no particular order, and the notes that fit nowhere last
-// (marked by a nil-free final entry handled by place).
+// community groups the free notes. Locked groups take part as labelled
+// nodes (their centroids): a free wall block or note that falls in a
+// community with a locked group, and is at least LockedFit similar to it,
+// joins that group; the rest become new groups. It returns the new groups
+// as lists of note indexes, each sorted.
 func (a *assembly) community(ctx context.Context) ([][]int, error) {
 	var free []int
 	for i, o := range a.owner {
@@ -355,29 +310,80 @@ func (a *assembly) community(ctx context.Context) ([][]int, error) {
 			free = append(free, i)
 		}
 	}
+	a.together = make([]bool, len(a.req.Notes))
 	if len(free) == 0 {
 		return nil, nil
 	}
-	// Wall blocks among the free notes.
+	// Labelled nodes: one per locked group with content.
+	var vs []vec
+	var size []int
+	var lockedSlot []int
+	if a.g.w.LockedFit > 0 {
+		for si, s := range a.slots {
+			if s.curated == nil || !s.curated.Locked {
+				continue
+			}
+			var parts []vec
+			var ws []float64
+			for i, o := range a.owner {
+				if o == si && len(a.an.vecs[i]) > 0 {
+					parts = append(parts, a.an.vecs[i])
+					ws = append(ws, 1)
+				}
+			}
+			if len(parts) == 0 {
+				continue
+			}
+			vs = append(vs, sumVecs(parts, ws).scaled(1))
+			size = append(size, len(parts))
+			lockedSlot = append(lockedSlot, si)
+		}
+	}
+	nLocked := len(vs)
+	// Wall blocks over all notes. A block that holds notes of exactly one
+	// locked group brings its free notes into that group: the
+	// participants stuck them with the facilitator's examples.
 	block := make([]int32, len(free))
 	if a.g.w.Wall {
-		wn := make([]wallNote, len(free))
-		pos := make(map[int]int32, len(free))
-		for fi, i := range free {
-			pos[i] = int32(fi)
-		}
-		for fi, i := range free {
-			nt := a.req.Notes[i]
-			wn[fi] = wallNote{photo: nt.Photo, x: nt.X, y: nt.Y, hasPos: nt.HasPosition}
+		all := make([]wallNote, len(a.req.Notes))
+		for i, nt := range a.req.Notes {
+			all[i] = wallNote{photo: nt.Photo, x: nt.X, y: nt.Y, hasPos: nt.HasPosition}
 			for _, k := range nt.Neighbours {
 				if j, ok := a.index[k]; ok {
-					if fj, ok := pos[j]; ok {
-						wn[fi].neighbours = append(wn[fi].neighbours, fj)
-					}
+					all[i].neighbours = append(all[i].neighbours, int32(j))
 				}
 			}
 		}
-		block = wallBlocks(wn)
+		root := wallBlocks(all)
+		if a.g.w.LockedFit > 0 {
+			lockedOf := map[int32]int{} // block root -> locked slot, -1 when several
+			for i, o := range a.owner {
+				if o < 0 || a.slots[o].curated == nil || !a.slots[o].curated.Locked {
+					continue
+				}
+				if prev, ok := lockedOf[root[i]]; ok && prev != o {
+					lockedOf[root[i]] = -1
+				} else {
+					lockedOf[root[i]] = o
+				}
+			}
+			kept := free[:0]
+			for _, i := range free {
+				if o, ok := lockedOf[root[i]]; ok && o >= 0 {
+					a.owner[i] = o
+					continue
+				}
+				kept = append(kept, i)
+			}
+			free = kept
+			block = block[:len(free)]
+			if len(free) == 0 {
+				return nil, nil
+			}
+		}
+		for fi, i := range free {
+			block[fi] = root[i]
+		}
 	} else {
 		for fi := range block {
 			block[fi] = int32(fi)
@@ -385,7 +391,7 @@ func (a *assembly) community(ctx context.Context) ([][]int, error) {
 	}
 	// One node per block.
 	nodeOf := map[int32]int{}
-	var members [][]int
+	members := make([][]int, nLocked)
 	for fi, b := range block {
 		nd, ok := nodeOf[b]
 		if !ok {
@@ -395,7 +401,6 @@ func (a *assembly) community(ctx context.Context) ([][]int, error) {
 		}
 		members[nd] = append(members[nd], free[fi])
 	}
-	a.together = make([]bool, len(a.req.Notes))
 	for _, ms := range members {
 		if len(ms) > 1 {
 			for _, i := range ms {
@@ -403,10 +408,10 @@ func (a *assembly) community(ctx context.Context) ([][]int, error) {
 			}
 		}
 	}
-	vs := make([]vec, len(members))
-	for nd, ms := range members {
+	for _, ms := range members[nLocked:] {
+		size = append(size, len(ms))
 		if len(ms) == 1 {
-			vs[nd] = a.an.vecs[ms[0]]
+			vs = append(vs, a.an.vecs[ms[0]])
 			continue
 		}
 		parts := make([]vec, len(ms))
@@ -415,22 +420,22 @@ func (a *assembly) community(ctx context.Context) ([][]int, error) {
 			parts[j] = a.an.vecs[i]
 			ws[j] = 1
 		}
-		vs[nd] = sumVecs(parts, ws).scaled(1)
+		vs = append(vs, sumVecs(parts, ws).scaled(1))
 	}
 	gr, err := knnGraph(ctx, vs, a.g.w.Neighbours, a.g.w.MinSimilarity)
 	if err != nil {
 		return nil, err
 	}
-	// A block's weight grows with its size: its notes were put together
+	// A node's weight grows with its size: its notes were put together
 	// by people.
-	for nd, ms := range members {
-		if len(ms) > 1 {
-			s := float64(len(ms))
+	for nd := range vs {
+		if size[nd] > 1 {
+			s := float64(size[nd])
 			gr.self[nd] = s * (s - 1) / 2
 		}
 		for e := range gr.adj[nd] {
 			to := gr.adj[nd][e].to
-			gr.adj[nd][e].w *= math.Sqrt(float64(len(ms) * len(members[to])))
+			gr.adj[nd][e].w *= math.Sqrt(float64(size[nd] * size[to]))
 		}
 	}
 	// Modularity at a resolution above 1 splits tiny graphs (even a
@@ -438,18 +443,41 @@ func (a *assembly) community(ctx context.Context) ([][]int, error) {
 	// setting over the first resolutionRamp nodes.
 	res := a.g.w.Resolution
 	if res > 1 {
-		res = 1 + (res-1)*min(1, float64(len(members))/resolutionRamp)
+		res = 1 + (res-1)*min(1, float64(len(vs))/resolutionRamp)
 	}
 	comm, err := louvain(ctx, gr, res)
 	if err != nil {
 		return nil, err
 	}
-	byComm := map[int][]int{}
-	for nd, c := range comm {
-		byComm[c] = append(byComm[c], members[nd]...)
+	// Free nodes in a community with locked groups join the nearest of
+	// them when they fit.
+	lockedIn := map[int][]int{}
+	for nd := 0; nd < nLocked; nd++ {
+		lockedIn[comm[nd]] = append(lockedIn[comm[nd]], nd)
 	}
+	byComm := map[int][]int{}
+	for nd := nLocked; nd < len(vs); nd++ {
+		best, bestSim := -1, a.g.w.LockedFit
+		for _, l := range lockedIn[comm[nd]] {
+			if s := dot(vs[nd], vs[l]); s >= bestSim && (best < 0 || s > bestSim) {
+				best, bestSim = l, s
+			}
+		}
+		if best >= 0 {
+			for _, i := range members[nd] {
+				a.owner[i] = lockedSlot[best]
+			}
+			continue
+		}
+		byComm[comm[nd]] = append(byComm[comm[nd]], members[nd]...)
+	}
+	cs := make([]int, 0, len(byComm))
+	for c := range byComm {
+		cs = append(cs, c)
+	}
+	sort.Ints(cs)
 	out := make([][]int, 0, len(byComm))
-	for c := 0; c < len(byComm); c++ {
+	for _, c := range cs {
 		ms := byComm[c]
 		sort.Ints(ms)
 		out = append(out, ms)

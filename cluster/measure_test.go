@@ -390,6 +390,95 @@ func TestQuality(t *testing.T) {
 	}
 }
 
+// runCurated groups items after the facilitator locked one cluster per
+// theme holding `examples` of its notes; it returns the ARI over the notes
+// that were not locked.
+func runCurated(t testing.TB, g *cluster.Grouper, items []item, examples int, noise float64, positions bool, seed int64) float64 {
+	rng := rand.New(rand.NewSource(seed))
+	var notes []wallscan.GroupNote
+	if positions {
+		notes = workshop(items, misplaced, rng)
+	} else {
+		notes = make([]wallscan.GroupNote, len(items))
+	}
+	locked := map[int]*wallscan.Group{}
+	isExample := make([]bool, len(items))
+	order := rng.Perm(len(items))
+	for i := range notes {
+		notes[i].Key = fmt.Sprintf("n%d", i)
+		notes[i].Text = items[i].text
+		if noise > 0 {
+			notes[i].Text = noisy(items[i].text, noise, rng)
+		}
+	}
+	var curated []wallscan.Group
+	for _, i := range order {
+		th := items[i].theme
+		if locked[th] == nil {
+			locked[th] = &wallscan.Group{Key: fmt.Sprintf("t%d", th), Label: fmt.Sprintf("thema %d", th), Locked: true}
+		}
+		if len(locked[th].Notes) < examples {
+			locked[th].Notes = append(locked[th].Notes, notes[i].Key)
+			isExample[i] = true
+		}
+	}
+	for th := 0; th < len(locked); th++ {
+		if locked[th] != nil {
+			curated = append(curated, *locked[th])
+		}
+	}
+	groups, err := g.Group(context.Background(), wallscan.GroupRequest{Notes: notes, Curated: curated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	where := map[string]int{}
+	for gi, gr := range groups {
+		for _, k := range gr.Notes {
+			where[k] = gi
+		}
+	}
+	var truth, pred []int
+	for i := range items {
+		if !isExample[i] {
+			truth = append(truth, items[i].theme)
+			pred = append(pred, where[notes[i].Key])
+		}
+	}
+	return ari(truth, pred)
+}
+
+// TestCurationSignal measures locked clusters as labelled examples: with
+// three or six locked notes per theme, the remaining notes must group at
+// least about as well as without classification into the locked clusters
+// (measured, the examples add little to what the text and the wall say,
+// but new notes land in the facilitator's clusters instead of beside them).
+func TestCurationSignal(t *testing.T) {
+	items := corpus(t)
+	with := cluster.New(cluster.Options{})
+	w := cluster.DefaultWeights
+	w.LockedFit = 0
+	without := cluster.New(cluster.Options{Weights: &w})
+	t.Logf("| locked examples per theme | classification | text clean | text 5%% noise | positions clean |")
+	for _, ex := range []int{3, 6} {
+		var a, b [3][]float64
+		for _, s := range seeds {
+			a[0] = append(a[0], runCurated(t, with, items, ex, 0, false, s))
+			a[1] = append(a[1], runCurated(t, with, items, ex, 0.05, false, s))
+			a[2] = append(a[2], runCurated(t, with, items, ex, 0, true, s))
+			b[0] = append(b[0], runCurated(t, without, items, ex, 0, false, s))
+			b[1] = append(b[1], runCurated(t, without, items, ex, 0.05, false, s))
+			b[2] = append(b[2], runCurated(t, without, items, ex, 0, true, s))
+		}
+		t.Logf("| %d | on (LockedFit %.2f) | %.3f | %.3f | %.3f |", ex, cluster.DefaultWeights.LockedFit, median(a[0]), median(a[1]), median(a[2]))
+		t.Logf("| %d | off | %.3f | %.3f | %.3f |", ex, median(b[0]), median(b[1]), median(b[2]))
+		for k := range a {
+			if median(a[k]) < median(b[k])-0.05 {
+				t.Errorf("%d examples, figure %d: classification into locked clusters loses (%.3f < %.3f)", ex, k, median(a[k]), median(b[k]))
+			}
+		}
+	}
+}
+
 // TestSignals measures what each signal contributes by switching it off
 // (a table for docs/BENCHMARKS.md).
 func TestSignals(t *testing.T) {
@@ -407,6 +496,8 @@ func TestSignals(t *testing.T) {
 		{"concepts + themes, no words", func() cluster.Weights { w := d; w.Words = 0; return w }()},
 		{"words + concepts, no themes", func() cluster.Weights { w := d; w.Themes = 0; return w }()},
 		{"no wall blocks", func() cluster.Weights { w := d; w.Wall = false; return w }()},
+		{"no misreading correction", func() cluster.Weights { w := d; w.Fuzzy = false; return w }()},
+		{"no compound splitting", func() cluster.Weights { w := d; w.Compounds = false; return w }()},
 	}
 	t.Logf("| variant | text clean | text 5%% noise | positions clean | positions 5%% noise |")
 	for _, v := range variants {
