@@ -33,6 +33,8 @@ const (
 	// RejectedDir is the subfolder that keeps photos the server refused for
 	// good, each with a .txt file holding the server's answer.
 	RejectedDir = "rejected"
+	// lockFile is held locked by the process that has the spool open.
+	lockFile = "spool.lock"
 	// tmpPrefix starts the name of a file being written; such files left
 	// by a crash are removed when the spool is opened.
 	tmpPrefix = ".tmp-"
@@ -81,8 +83,9 @@ type metaFile struct {
 // Spool is a durable outbox folder. Its methods are safe for concurrent
 // use by one process; two processes must not share a folder.
 type Spool struct {
-	dir string
-	id  string // random, new at every Open: the prefix of new photos' IDs
+	dir  string
+	lock *os.File // held until Close
+	id   string   // random, new at every Open: the prefix of new photos' IDs
 
 	mu   sync.Mutex
 	next uint64 // the next sequence number to hand out
@@ -90,6 +93,8 @@ type Spool struct {
 
 // Open opens the spool folder dir, creating it if needed, and removes the
 // half-written files a crash may have left. Photos already waiting stay.
+// One process at a time may have a folder open (ECONFLICT otherwise), as
+// two would send the same photos.
 func Open(dir string) (*Spool, error) {
 	if dir == "" {
 		return nil, wallscan.Errorf(wallscan.EINVALID, "The spool folder is not set.")
@@ -97,7 +102,17 @@ func Open(dir string) (*Spool, error) {
 	if err := os.MkdirAll(filepath.Join(dir, RejectedDir), 0o755); err != nil {
 		return nil, fmt.Errorf("spool %s: %w", dir, err)
 	}
-	s := &Spool{dir: dir}
+	lk, err := lock(dir)
+	if err != nil {
+		return nil, fmt.Errorf("spool %s: %w", dir, err)
+	}
+	s := &Spool{dir: dir, lock: lk}
+	ok := false
+	defer func() {
+		if !ok {
+			lk.Close()
+		}
+	}()
 	var r [8]byte
 	if _, err := rand.Read(r[:]); err != nil {
 		return nil, err
@@ -130,8 +145,12 @@ func Open(dir string) (*Spool, error) {
 	if err := s.removeOrphans(); err != nil {
 		return nil, fmt.Errorf("spool %s: %w", dir, err)
 	}
+	ok = true
 	return s, nil
 }
+
+// Close lets go of the spool folder, so another process may open it.
+func (s *Spool) Close() error { return s.lock.Close() }
 
 // Dir returns the spool's folder.
 func (s *Spool) Dir() string { return s.dir }

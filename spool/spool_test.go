@@ -43,6 +43,10 @@ func TestAddPendingInOrderAcrossReopen(t *testing.T) {
 	if err := s.Reject(added[1], "415 not a photo"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := Open(dir); wallscan.ErrorCode(err) != wallscan.ECONFLICT {
+		t.Errorf("second Open while open = %v, want ECONFLICT", err)
+	}
+	s.Close()
 	s2, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +109,7 @@ func TestOpenCleansUpAfterCrash(t *testing.T) {
 	if _, err := s.Add(photo(1), Meta{}); err != nil {
 		t.Fatal(err)
 	}
+	s.Close()
 	// A crash in the middle of Add leaves a temp file and a metadata file
 	// without its photo; neither is a photo.
 	for name, data := range map[string]string{
@@ -165,4 +170,15 @@ func TestOpenWithoutFolder(t *testing.T) {
 	if _, err := Open(""); wallscan.ErrorCode(err) != wallscan.EINVALID {
 		t.Errorf("Open(\"\") = %v, want EINVALID", err)
 	}
+}
+
+// openSpool opens a spool for a test and closes it at the end.
+func openSpool(t *testing.T, dir string) *Spool {
+	t.Helper()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

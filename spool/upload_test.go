@@ -135,7 +135,7 @@ func TestFlushSendsInOrderAndEmptiesSpool(t *testing.T) {
 	k := newKiosk(t)
 	srv := httptest.NewServer(k)
 	defer srv.Close()
-	s, _ := Open(t.TempDir())
+	s := openSpool(t, t.TempDir())
 	items := addPhotos(t, s, 1, 4)
 	var events []Event
 	u := &Uploader{Spool: s, Server: srv.URL, Kiosk: k.code, Report: func(e Event) { events = append(events, e) }}
@@ -167,7 +167,7 @@ func TestServerStoppedAndRestarted(t *testing.T) {
 	k := newKiosk(t)
 	srv := httptest.NewServer(k)
 	addr := srv.Listener.Addr().String()
-	s, _ := Open(t.TempDir())
+	s := openSpool(t, t.TempDir())
 	u := &Uploader{Spool: s, Server: srv.URL, Kiosk: k.code, MinBackoff: 5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -228,7 +228,7 @@ func TestLostAnswerIsNotDoubled(t *testing.T) {
 	k := newKiosk(t)
 	srv := httptest.NewServer(k)
 	defer srv.Close()
-	s, _ := Open(t.TempDir())
+	s := openSpool(t, t.TempDir())
 	items := addPhotos(t, s, 1, 3)
 	k.dropOnce[items[1].ID] = true
 	u := &Uploader{Spool: s, Server: srv.URL, Kiosk: k.code}
@@ -287,7 +287,7 @@ func TestAnswers(t *testing.T) {
 			}
 			srv := httptest.NewServer(k)
 			defer srv.Close()
-			s, _ := Open(t.TempDir())
+			s := openSpool(t, t.TempDir())
 			items := addPhotos(t, s, 1, 3)
 			var events []Event
 			u := &Uploader{Spool: s, Server: srv.URL, Kiosk: k.code, Report: func(e Event) { events = append(events, e) }}
@@ -337,7 +337,7 @@ func readReason(s *Spool, it Item) (string, error) {
 }
 
 func TestUploaderChecksSettings(t *testing.T) {
-	s, _ := Open(t.TempDir())
+	s := openSpool(t, t.TempDir())
 	tests := []struct {
 		name          string
 		server, kiosk string
@@ -359,7 +359,7 @@ func TestUploaderChecksSettings(t *testing.T) {
 func TestCheck(t *testing.T) {
 	k := newKiosk(t)
 	srv := httptest.NewServer(k)
-	s, _ := Open(t.TempDir())
+	s := openSpool(t, t.TempDir())
 	title, err := (&Uploader{Spool: s, Server: srv.URL, Kiosk: k.code}).Check(context.Background())
 	if err != nil || title != "Informatiebarrières VWS" {
 		t.Errorf("Check = %q, %v; want the workshop title", title, err)

@@ -201,6 +201,7 @@ func (c *captureCmd) sendShots(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defer sp.Close()
 	up := &spool.Uploader{Spool: sp, Server: c.server, Kiosk: c.kiosk, Report: c.reportUpload}
 	waiting, err := sp.Len()
 	if err != nil {
