@@ -283,6 +283,29 @@ func TestStationWaitsForFocus(t *testing.T) {
 	}
 }
 
+// TestStationShootsSharpestFrame: of a steady stretch whose focus hunts,
+// the shot is the one frame in focus.
+func TestStationShootsSharpestFrame(t *testing.T) {
+	sc := newScene(t, 5, 1)
+	v := &video{}
+	v.frames = append(v.frames, shotSpec{x: 150, y: 120, blur: 1.5})
+	sharp := 7
+	for i := 1; i < 15; i++ {
+		blur := 1.5
+		if i == sharp {
+			blur = 0
+		}
+		v.frames = append(v.frames, shotSpec{x: 150, y: 120, blur: blur})
+	}
+	shots := runStation(t, sc.write(t, v), StationOptions{})
+	if got, want := len(shots), 1; got != want {
+		t.Fatalf("%d shots, want %d", got, want)
+	}
+	if got, want := shots[0].Frame, sharp; got != want {
+		t.Errorf("shot frame %d (sharpness %.0f), want the focused frame %d", got, shots[0].Sharpness, want)
+	}
+}
+
 // TestStationSeesANewNote: a fixed camera over a table; the shot is taken,
 // then a participant adds a note and steps away: a second shot.
 func TestStationSeesANewNote(t *testing.T) {
