@@ -177,11 +177,13 @@ func analyse(notes []wallscan.GroupNote, m *matcher, st *stemmer, w Weights) *an
 		for _, h := range nt.hits {
 			concepts.add(h.concept, float64(h.weight))
 		}
-		for id, wt := range concepts {
-			df := float64(conceptDF[id])
-			concepts[id] = (1 + math.Log(max(wt, 1))) * (math.Log((N+1)/df) + 1)
-			if th := m.concepts[id].Theme; th != "" {
-				themes.add(themeID[th], concepts[id])
+		// In id order, so that theme sums add up the same way every run.
+		for _, f := range concepts.vec() {
+			df := float64(conceptDF[f.id])
+			wt := (1 + math.Log(max(float64(f.w), 1))) * (math.Log((N+1)/df) + 1)
+			concepts[f.id] = wt
+			if th := m.concepts[f.id].Theme; th != "" {
+				themes.add(themeID[th], wt)
 			}
 		}
 		v := concat(words.vec().scaled(w.Words), concepts.vec().scaled(w.Concepts), themes.vec().scaled(w.Themes))
@@ -229,9 +231,15 @@ func (an *analysis) describe(idx []int, m *matcher) description {
 	if bestC >= 0 && float64(bestN) >= 0.4*float64(len(idx)) {
 		d.label = shortLabel(m.concepts[bestC].Label)
 	}
+	ths := make([]string, 0, len(tWeight))
+	for th := range tWeight {
+		ths = append(ths, th)
+	}
+	sort.Strings(ths)
 	var total float64
 	bestT, bestW := "", 0.0
-	for th, wt := range tWeight {
+	for _, th := range ths {
+		wt := tWeight[th]
 		total += wt
 		if wt > bestW || (wt == bestW && th < bestT) {
 			bestT, bestW = th, wt

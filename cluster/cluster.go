@@ -31,8 +31,9 @@ import (
 
 // Named limits of a grouping request.
 const (
-	// MaxNotes is the most notes one grouping takes.
-	MaxNotes = 50_000
+	// MaxNotes is the most notes one grouping takes (a workshop has 50 to
+	// 500; 10,000 group in a few seconds).
+	MaxNotes = 20_000
 	// MaxVocabulary is the most workshop vocabulary entries.
 	MaxVocabulary = 1000
 	// MaxKey is the longest note or group key, in bytes.
