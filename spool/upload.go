@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -112,7 +113,13 @@ func (u *Uploader) Flush(ctx context.Context) (sent int, err error) {
 		if err := ctx.Err(); err != nil {
 			return sent, err
 		}
-		status, msg, err := u.send(ctx, it)
+		data, err := u.Spool.Data(it)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // taken out of the folder by hand
+		} else if err != nil {
+			return sent, fmt.Errorf("spool photo %d: %w", it.Seq, err)
+		}
+		status, msg, err := u.send(ctx, it, data)
 		ev := Event{Item: it, Status: status, Message: msg, Waiting: len(items) - i}
 		switch {
 		case err == nil:
@@ -263,11 +270,7 @@ func (u *Uploader) endpoint() (string, error) {
 // nil when the server accepted the photo, a *retryError when sending again
 // may help, an error wrapping ErrKiosk when the kiosk is refused, or a
 // permanent rejection error.
-func (u *Uploader) send(ctx context.Context, it Item) (status int, msg string, err error) {
-	data, err := u.Spool.Data(it)
-	if err != nil {
-		return 0, "", fmt.Errorf("spool photo %d: %w", it.Seq, err)
-	}
+func (u *Uploader) send(ctx context.Context, it Item, data []byte) (status int, msg string, err error) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	h := textproto.MIMEHeader{}

@@ -374,3 +374,29 @@ func TestCheck(t *testing.T) {
 		t.Errorf("Check(server down) = %v, want a retryable error", err)
 	}
 }
+
+// TestFlushSkipsPhotoRemovedByHand: someone deletes a waiting photo from
+// the folder while the uploader is busy; the others are still sent.
+func TestFlushSkipsPhotoRemovedByHand(t *testing.T) {
+	k := newKiosk(t)
+	srv := httptest.NewServer(k)
+	defer srv.Close()
+	s := openSpool(t, t.TempDir())
+	items := addPhotos(t, s, 1, 3)
+	u := &Uploader{Spool: s, Server: srv.URL, Kiosk: k.code, Report: func(e Event) {
+		if e.Item.Seq == items[0].Seq {
+			os.Remove(items[1].Path) // after Flush listed the spool
+		}
+	}}
+	sent, err := u.Flush(context.Background())
+	if err != nil || sent != 2 {
+		t.Fatalf("Flush = %d, %v; want 2, nil", sent, err)
+	}
+	var keys []string
+	for _, p := range k.storedPhotos() {
+		keys = append(keys, p.key)
+	}
+	if got, want := strings.Join(keys, " "), items[0].ID+" "+items[2].ID; got != want {
+		t.Errorf("stored %s, want %s", got, want)
+	}
+}
