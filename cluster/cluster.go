@@ -108,6 +108,12 @@ type Grouper struct {
 	matchers map[string]*matcher // compiled lexicon by workshop vocabulary
 }
 
+// The embedded lexicon without workshop terms is compiled once per process.
+var (
+	defaultMatcherOnce sync.Once
+	defaultMatcher     *matcher
+)
+
 // maxMatchers bounds the cache of compiled lexicons (one per distinct
 // workshop vocabulary).
 const maxMatchers = 16
@@ -115,6 +121,10 @@ const maxMatchers = 16
 // matcher returns the lexicon compiled with vocabulary, from the cache when
 // it can. A compiled matcher is read-only, so requests share it.
 func (g *Grouper) matcher(vocabulary []string) *matcher {
+	if len(vocabulary) == 0 && g.lex == defaultLex {
+		defaultMatcherOnce.Do(func() { defaultMatcher = newMatcher(defaultLex, nil, newStemmer()) })
+		return defaultMatcher
+	}
 	key := strings.Join(vocabulary, "\x00")
 	g.mu.Lock()
 	defer g.mu.Unlock()
