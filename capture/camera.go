@@ -153,7 +153,7 @@ type Shot struct {
 type Station struct {
 	opts   StationOptions
 	vc     *gocv.VideoCapture
-	live   bool // a camera or a stream: time is the clock's, a failed read is retried
+	live   bool // a camera or a stream: time is the clock's, a failed read is retried; else a video, timed by its frame rate
 	fps    float64
 	width  int
 	height int
@@ -174,8 +174,8 @@ func OpenStation(opts StationOptions) (*Station, error) {
 	var err error
 	if opts.Source != "" {
 		s.name = opts.Source
-		s.live = strings.Contains(opts.Source, "://")
-		if !s.live {
+		url := strings.Contains(opts.Source, "://")
+		if !url {
 			if _, err := os.Stat(opts.Source); errors.Is(err, fs.ErrNotExist) {
 				return nil, wallscan.Errorf(wallscan.ENOTFOUND, "The video file %s does not exist.", opts.Source)
 			}
@@ -191,6 +191,9 @@ func OpenStation(opts StationOptions) (*Station, error) {
 			s.vc.Close()
 			return nil, wallscan.Errorf(wallscan.ENOTFOUND, "The video source %s cannot be opened: not a video this OpenCV build reads, or the stream is unreachable.", opts.Source)
 		}
+		// A stream (an IP camera) has no frame count; a video file, also
+		// one behind a URL, has one and is timed by its frame rate.
+		s.live = url && s.vc.Get(gocv.VideoCaptureFrameCount) <= 0
 	} else {
 		if opts.Device < 0 {
 			return nil, wallscan.Errorf(wallscan.EINVALID, "Camera number %d is negative; the first camera is 0.", opts.Device)

@@ -10,6 +10,8 @@ import (
 	"image/color"
 	"image/jpeg"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -397,6 +399,25 @@ func TestStationStatus(t *testing.T) {
 				t.Errorf("status = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestStationReadsVideoURL: a video behind an HTTP URL is a video like a
+// file (timed by its frames, ended at its end), not a live stream.
+func TestStationReadsVideoURL(t *testing.T) {
+	sc := newScene(t, 6, 1)
+	v := &video{}
+	v.frames = append(v.frames, shotSpec{x: 100, y: 100})
+	v.hold(14, 0)
+	path := sc.write(t, v)
+	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Dir(path))))
+	defer srv.Close()
+	shots := runStation(t, srv.URL+"/"+filepath.Base(path), StationOptions{})
+	if got, want := len(shots), 1; got != want {
+		t.Fatalf("%d shots, want %d", got, want)
+	}
+	if got, want := shots[0].At, frameTime(shots[0].Frame); got != want {
+		t.Errorf("At = %v, want %v (the video's own time)", got, want)
 	}
 }
 
