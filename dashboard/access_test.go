@@ -83,7 +83,7 @@ func jsonOf(v any) func(*fixture) ([]byte, string) {
 	return func(*fixture) ([]byte, string) { return jsonBody(v), "application/json" }
 }
 
-func fixed(p string) func(*fixture, string, string) string {
+func fixedPath(p string) func(*fixture, string, string) string {
 	return func(*fixture, string, string) string { return p }
 }
 
@@ -99,13 +99,13 @@ func routes(e *env) []route {
 	}
 	c := func(f *fixture, i int) string { return id(f.clustersA[i].ID) }
 	return []route{
-		{"GET", "/", fixed("/"), nil, "", http.StatusSeeOther},
-		{"GET", "/healthz", fixed("/healthz"), nil, "", http.StatusOK},
-		{"GET", "/static/*filepath", fixed("/static/app.css"), nil, "", http.StatusOK},
-		{"HEAD", "/static/*filepath", fixed("/static/common.js"), nil, "", http.StatusOK},
-		{"GET", "/login", fixed("/login"), nil, "", http.StatusOK},
+		{"GET", "/", fixedPath("/"), nil, "", http.StatusSeeOther},
+		{"GET", "/healthz", fixedPath("/healthz"), nil, "", http.StatusOK},
+		{"GET", "/static/*filepath", fixedPath("/static/app.css"), nil, "", http.StatusOK},
+		{"HEAD", "/static/*filepath", fixedPath("/static/common.js"), nil, "", http.StatusOK},
+		{"GET", "/login", fixedPath("/login"), nil, "", http.StatusOK},
 
-		{"GET", "/workshops", fixed("/workshops"), nil, facilitator, http.StatusOK},
+		{"GET", "/workshops", fixedPath("/workshops"), nil, facilitator, http.StatusOK},
 		{"GET", "/workshops/:id", func(f *fixture, _, _ string) string { return "/workshops/" + id(f.a.ID) }, nil, facilitator, http.StatusOK},
 		{"GET", "/workshops/:id/settings", func(f *fixture, _, _ string) string { return "/workshops/" + id(f.a.ID) + "/settings" }, nil, facilitator, http.StatusOK},
 		{"GET", "/workshops/:id/wall", func(f *fixture, _, _ string) string { return "/workshops/" + id(f.a.ID) + "/wall" }, nil, facilitator, http.StatusOK},
@@ -115,9 +115,9 @@ func routes(e *env) []route {
 		{"GET", "/workshops/:id/report", func(f *fixture, _, _ string) string { return "/workshops/" + id(f.a.ID) + "/report" }, nil, facilitator, http.StatusOK},
 		{"GET", "/workshops/:id/export/:format", func(f *fixture, _, _ string) string { return "/workshops/" + id(f.a.ID) + "/export/csv" }, nil, facilitator, http.StatusOK},
 
-		{"GET", "/api/v1/session", fixed("/api/v1/session"), nil, facilitator, http.StatusOK},
-		{"GET", "/api/v1/workshops", fixed("/api/v1/workshops"), nil, facilitator, http.StatusOK},
-		{"POST", "/api/v1/workshops", fixed("/api/v1/workshops"), jsonOf(map[string]string{"title": "Nieuw"}), facilitator, http.StatusCreated},
+		{"GET", "/api/v1/session", fixedPath("/api/v1/session"), nil, facilitator, http.StatusOK},
+		{"GET", "/api/v1/workshops", fixedPath("/api/v1/workshops"), nil, facilitator, http.StatusOK},
+		{"POST", "/api/v1/workshops", fixedPath("/api/v1/workshops"), jsonOf(map[string]string{"title": "Nieuw"}), facilitator, http.StatusCreated},
 		{"GET", "/api/v1/workshops/:id", wsPath(""), nil, facilitator, http.StatusOK},
 		{"PATCH", "/api/v1/workshops/:id", wsPath(""), jsonOf(map[string]any{"case": "Provincie", "vocabulary": []string{"AVG"}}), facilitator, http.StatusOK},
 		{"POST", "/api/v1/workshops/:id/joincode", func(f *fixture, _, _ string) string { return "/api/v1/workshops/" + id(f.b.ID) + "/joincode" }, nil, facilitator, http.StatusOK},
@@ -126,17 +126,29 @@ func routes(e *env) []route {
 		{"GET", "/api/v1/workshops/:id/notes", wsPath("/notes?review=true"), nil, facilitator, http.StatusOK},
 		{"GET", "/api/v1/workshops/:id/clusters", wsPath("/clusters"), nil, facilitator, http.StatusOK},
 		{"POST", "/api/v1/workshops/:id/clusters", wsPath("/clusters"), jsonOf(map[string]string{"label": "Nieuw cluster"}), facilitator, http.StatusCreated},
-		{"PATCH", "/api/v1/workshops/:id/clusters/:cluster", func(f *fixture, _, _ string) string { return "/api/v1/workshops/" + id(f.a.ID) + "/clusters/" + c(f, 0) }, jsonOf(map[string]any{"label": "Juridisch", "locked": true}), facilitator, http.StatusOK},
+		{"PATCH", "/api/v1/workshops/:id/clusters/:cluster", func(f *fixture, _, _ string) string {
+			return "/api/v1/workshops/" + id(f.a.ID) + "/clusters/" + c(f, 0)
+		}, jsonOf(map[string]any{"label": "Juridisch", "locked": true}), facilitator, http.StatusOK},
 		{"POST", "/api/v1/workshops/:id/notes/:note/move", func(f *fixture, _, _ string) string {
 			return "/api/v1/workshops/" + id(f.a.ID) + "/notes/" + id(f.notesA[4].ID) + "/move"
-		}, func(f *fixture) ([]byte, string) { return jsonBody(map[string]int64{"cluster_id": f.clustersA[0].ID}), "application/json" }, facilitator, http.StatusNoContent},
-		{"POST", "/api/v1/workshops/:id/clusters/:cluster/split", func(f *fixture, _, _ string) string { return "/api/v1/workshops/" + id(f.a.ID) + "/clusters/" + c(f, 0) + "/split" },
+		}, func(f *fixture) ([]byte, string) {
+			return jsonBody(map[string]int64{"cluster_id": f.clustersA[0].ID}), "application/json"
+		}, facilitator, http.StatusNoContent},
+		{"POST", "/api/v1/workshops/:id/clusters/:cluster/split", func(f *fixture, _, _ string) string {
+			return "/api/v1/workshops/" + id(f.a.ID) + "/clusters/" + c(f, 0) + "/split"
+		},
 			func(f *fixture) ([]byte, string) {
 				return jsonBody(map[string]any{"note_ids": []int64{f.notesA[4].ID}, "label": "Afgesplitst"}), "application/json"
 			}, facilitator, http.StatusCreated},
-		{"POST", "/api/v1/workshops/:id/clusters/:cluster/merge", func(f *fixture, _, _ string) string { return "/api/v1/workshops/" + id(f.a.ID) + "/clusters/" + c(f, 1) + "/merge" },
-			func(f *fixture) ([]byte, string) { return jsonBody(map[string]int64{"from": f.clustersA[2].ID}), "application/json" }, facilitator, http.StatusNoContent},
-		{"DELETE", "/api/v1/workshops/:id/clusters/:cluster", func(f *fixture, _, _ string) string { return "/api/v1/workshops/" + id(f.a.ID) + "/clusters/" + c(f, 1) }, nil, facilitator, http.StatusNoContent},
+		{"POST", "/api/v1/workshops/:id/clusters/:cluster/merge", func(f *fixture, _, _ string) string {
+			return "/api/v1/workshops/" + id(f.a.ID) + "/clusters/" + c(f, 1) + "/merge"
+		},
+			func(f *fixture) ([]byte, string) {
+				return jsonBody(map[string]int64{"from": f.clustersA[2].ID}), "application/json"
+			}, facilitator, http.StatusNoContent},
+		{"DELETE", "/api/v1/workshops/:id/clusters/:cluster", func(f *fixture, _, _ string) string {
+			return "/api/v1/workshops/" + id(f.a.ID) + "/clusters/" + c(f, 1)
+		}, nil, facilitator, http.StatusNoContent},
 		{"POST", "/api/v1/workshops/:id/undo", wsPath("/undo"), nil, facilitator, http.StatusNoContent},
 		{"POST", "/api/v1/workshops/:id/regroup", wsPath("/regroup"), nil, facilitator, http.StatusNoContent},
 		{"GET", "/api/v1/workshops/:id/matrix", wsPath("/matrix"), nil, facilitator, http.StatusOK},
@@ -152,8 +164,8 @@ func routes(e *env) []route {
 		{"GET", "/api/v1/notes/:id", func(f *fixture, _, _ string) string { return "/api/v1/notes/" + id(f.notesA[0].ID) }, nil, facilitator, http.StatusOK},
 		{"PATCH", "/api/v1/notes/:id", func(f *fixture, _, _ string) string { return "/api/v1/notes/" + id(f.notesA[0].ID) }, jsonOf(map[string]string{"text": "gegevens delen is juridisch onduidelijk!"}), facilitator, http.StatusOK},
 		{"GET", "/api/v1/notes/:id/crop", func(f *fixture, _, _ string) string { return "/api/v1/notes/" + id(f.notesA[0].ID) + "/crop" }, nil, facilitator, http.StatusOK},
-		{"POST", "/api/v1/logout", fixed("/api/v1/logout"), nil, facilitator, http.StatusNoContent},
-		{"POST", "/logout", fixed("/logout"), nil, facilitator, http.StatusSeeOther},
+		{"POST", "/api/v1/logout", fixedPath("/api/v1/logout"), nil, facilitator, http.StatusNoContent},
+		{"POST", "/logout", fixedPath("/logout"), nil, facilitator, http.StatusSeeOther},
 
 		{"GET", "/k/:code", func(f *fixture, code, _ string) string { return "/k/" + code }, nil, kiosk, http.StatusOK},
 		{"GET", "/api/v1/kiosk/:code", func(f *fixture, code, _ string) string { return "/api/v1/kiosk/" + code }, nil, kiosk, http.StatusOK},
@@ -165,18 +177,24 @@ func routes(e *env) []route {
 		{"GET", "/api/v1/kiosk/:code/photos/:id/events", func(f *fixture, code, _ string) string {
 			return "/api/v1/kiosk/" + code + "/photos/" + id(f.photoA.ID) + "/events"
 		}, nil, kiosk, http.StatusOK},
-		{"PATCH", "/api/v1/kiosk/:code/notes/:id", func(f *fixture, code, _ string) string { return "/api/v1/kiosk/" + code + "/notes/" + id(f.notesA[1].ID) },
+		{"PATCH", "/api/v1/kiosk/:code/notes/:id", func(f *fixture, code, _ string) string {
+			return "/api/v1/kiosk/" + code + "/notes/" + id(f.notesA[1].ID)
+		},
 			jsonOf(map[string]string{"text": "AVG-angst bij ketenpartners"}), kiosk, http.StatusOK},
 
 		{"GET", "/r/:token", func(f *fixture, _, token string) string { return "/r/" + token }, nil, director, http.StatusOK},
 		{"GET", "/r/:token/export/:format", func(f *fixture, _, token string) string { return "/r/" + token + "/export/md" }, nil, director, http.StatusOK},
-		{"GET", "/r/:token/photos/:id/image", func(f *fixture, _, token string) string { return "/r/" + token + "/photos/" + id(f.photoA.ID) + "/image" }, nil, director, http.StatusOK},
-		{"GET", "/r/:token/notes/:id/crop", func(f *fixture, _, token string) string { return "/r/" + token + "/notes/" + id(f.notesA[0].ID) + "/crop" }, nil, director, http.StatusOK},
+		{"GET", "/r/:token/photos/:id/image", func(f *fixture, _, token string) string {
+			return "/r/" + token + "/photos/" + id(f.photoA.ID) + "/image"
+		}, nil, director, http.StatusOK},
+		{"GET", "/r/:token/notes/:id/crop", func(f *fixture, _, token string) string {
+			return "/r/" + token + "/notes/" + id(f.notesA[0].ID) + "/crop"
+		}, nil, director, http.StatusOK},
 		{"GET", "/api/v1/shared/:token/report", func(f *fixture, _, token string) string { return "/api/v1/shared/" + token + "/report" }, nil, director, http.StatusOK},
 
 		// Login last: it makes a session of its own.
-		{"POST", "/api/v1/login", fixed("/api/v1/login"), jsonOf(map[string]string{"password": testPassword}), "", http.StatusOK},
-		{"POST", "/login", fixed("/login"), func(*fixture) ([]byte, string) {
+		{"POST", "/api/v1/login", fixedPath("/api/v1/login"), jsonOf(map[string]string{"password": testPassword}), "", http.StatusOK},
+		{"POST", "/login", fixedPath("/login"), func(*fixture) ([]byte, string) {
 			return []byte("password=" + testPassword + "&next=%2Fworkshops"), "application/x-www-form-urlencoded"
 		}, "", http.StatusSeeOther},
 	}

@@ -188,7 +188,7 @@ func localPath(p string) string {
 func (s *Server) requireKiosk(c *gin.Context) {
 	client := c.ClientIP()
 	if s.codeLimit.blocked(client) {
-		s.fail(c, wallscan.Errorf(wallscan.ERATELIMIT, "Too many wrong codes. Wait a few minutes and try again."))
+		s.fail(c, keyed("error.ratelimit", wallscan.Errorf(wallscan.ERATELIMIT, "Too many wrong codes. Wait a few minutes and try again.")))
 		return
 	}
 	code := c.Param("code")
@@ -202,7 +202,7 @@ func (s *Server) requireKiosk(c *gin.Context) {
 	if err != nil {
 		if wallscan.ErrorCode(err) == wallscan.ENOTFOUND {
 			s.codeLimit.fail(client)
-			err = wallscan.Errorf(wallscan.ENOTFOUND, "No workshop has the code %q. Check the code with the facilitator.", code)
+			err = keyed("error.code", wallscan.Errorf(wallscan.ENOTFOUND, "No workshop has the code %q. Check the code with the facilitator.", code))
 		}
 		s.fail(c, err)
 		return
@@ -216,7 +216,7 @@ func (s *Server) requireKiosk(c *gin.Context) {
 func (s *Server) requireShare(c *gin.Context) {
 	client := c.ClientIP()
 	if s.codeLimit.blocked(client) {
-		s.fail(c, wallscan.Errorf(wallscan.ERATELIMIT, "Too many wrong links. Wait a few minutes and try again."))
+		s.fail(c, keyed("error.ratelimit", wallscan.Errorf(wallscan.ERATELIMIT, "Too many wrong links. Wait a few minutes and try again.")))
 		return
 	}
 	token := c.Param("token")
@@ -230,7 +230,7 @@ func (s *Server) requireShare(c *gin.Context) {
 	if err != nil {
 		if wallscan.ErrorCode(err) == wallscan.EUNAUTHORIZED {
 			s.codeLimit.fail(client)
-			err = wallscan.Errorf(wallscan.EUNAUTHORIZED, "This report link does not work (any more). Ask the facilitator for a new link.")
+			err = keyed("error.link", wallscan.Errorf(wallscan.EUNAUTHORIZED, "This report link does not work (any more). Ask the facilitator for a new link."))
 		}
 		s.fail(c, err)
 		return

@@ -22,6 +22,11 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+
 	"wallscan"
 	"wallscan/dashboard"
 	"wallscan/store"
@@ -212,6 +217,7 @@ func (e *env) drawWall(notes []testNote) []byte {
 	draw.Draw(img, img.Bounds(), &image.Uniform{color.RGBA{200, 200, 196, 255}}, image.Point{}, draw.Src)
 	for _, n := range notes {
 		draw.Draw(img, image.Rect(n.x, n.y, n.x+n.w, n.y+n.h), &image.Uniform{n.rgb}, image.Point{}, draw.Src)
+		writeOn(img, n)
 		e.reader.learn(n.w, n.text)
 	}
 	var b bytes.Buffer
@@ -219,6 +225,39 @@ func (e *env) drawWall(notes []testNote) []byte {
 		e.t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+var noteFace = func() font.Face {
+	f, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		panic(err)
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 19, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		panic(err)
+	}
+	return face
+}()
+
+// writeOn writes a note's text on it, word-wrapped, as a person would.
+func writeOn(img draw.Image, n testNote) {
+	d := &font.Drawer{Dst: img, Src: image.NewUniform(color.RGBA{30, 30, 40, 255}), Face: noteFace}
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(n.text) {
+		try := strings.TrimSpace(line + " " + word)
+		if line != "" && d.MeasureString(try).Ceil() > n.w-20 {
+			lines = append(lines, line)
+			line = word
+		} else {
+			line = try
+		}
+	}
+	lines = append(lines, line)
+	for i, l := range lines {
+		d.Dot = fixed.P(n.x+10, n.y+32+i*24)
+		d.DrawString(l)
+	}
 }
 
 // waitPhoto waits until the photo is done or failed and returns it.

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -30,6 +31,19 @@ func ErrorStatus(err error) int {
 	}
 	return http.StatusInternalServerError
 }
+
+// pageError gives an error a catalogue key: pages show the person the
+// key's text in their language, the API the error's own message.
+type pageError struct {
+	key string
+	err error
+}
+
+func (e *pageError) Error() string { return e.err.Error() }
+func (e *pageError) Unwrap() error { return e.err }
+
+// keyed marks err with the catalogue key of its page message.
+func keyed(key string, err error) error { return &pageError{key: key, err: err} }
 
 // apiError is the JSON body of every error answer of the API.
 type apiError struct {
@@ -61,7 +75,12 @@ func (s *Server) fail(c *gin.Context, err error, status ...int) {
 		c.JSON(st, body)
 		return
 	}
-	s.renderError(c, st, wallscan.ErrorMessage(err))
+	msg := wallscan.ErrorMessage(err)
+	var pe *pageError
+	if errors.As(err, &pe) {
+		msg = s.loc(c).T(pe.key)
+	}
+	s.renderError(c, st, msg)
 }
 
 func isAPI(c *gin.Context) bool {

@@ -39,7 +39,9 @@ func TestUploadBadInput(t *testing.T) {
 	}{
 		{"text file", func() ([]byte, string) { return multipartPhoto([]byte("dit is geen foto\n"), "") }, "", 415, wallscan.EUNSUPPORTED, "JPEG or PNG"},
 		{"pdf", func() ([]byte, string) { return multipartPhoto([]byte("%PDF-1.7\n..."), "") }, "", 415, wallscan.EUNSUPPORTED, "PDF"},
-		{"heic", func() ([]byte, string) { return multipartPhoto([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), "") }, "", 415, wallscan.EUNSUPPORTED, "HEIC"},
+		{"heic", func() ([]byte, string) {
+			return multipartPhoto([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), "")
+		}, "", 415, wallscan.EUNSUPPORTED, "HEIC"},
 		{"empty file", func() ([]byte, string) { return multipartPhoto([]byte{}, "") }, "", 400, wallscan.EINVALID, "empty"},
 		{"truncated jpeg", func() ([]byte, string) { return multipartPhoto(good[:len(good)/2], "") }, "", 400, wallscan.EINVALID, "truncated"},
 		{"no photo field", func() ([]byte, string) { return multipartPhoto(nil, "Muur A") }, "", 400, wallscan.EINVALID, "photo"},

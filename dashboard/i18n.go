@@ -74,6 +74,14 @@ func (l *localizer) T(key string, args ...any) string {
 	return s
 }
 
+// N is T for a count n: it takes the key's ".one" form when n is 1.
+func (l *localizer) N(key string, n int) string {
+	if _, ok := l.m[key+".one"]; ok && n == 1 {
+		return l.T(key+".one", n)
+	}
+	return l.T(key, n)
+}
+
 // Catalog is the whole catalogue, for the page's scripts.
 func (l *localizer) Catalog() map[string]string { return l.m }
 

@@ -26,7 +26,10 @@ func securityHeaders(c *gin.Context) {
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
+	// same-origin: our own pages send a referrer (and a real Origin on form
+	// posts, which no-referrer would turn into "null"); other sites get none,
+	// so kiosk codes and share tokens in URLs never leak.
+	h.Set("Referrer-Policy", "same-origin")
 	// The kiosk needs the camera; nothing else does.
 	h.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
 	c.Next()
@@ -85,5 +88,5 @@ func (s *Server) sameOrigin(c *gin.Context) {
 }
 
 func (s *Server) notFound(c *gin.Context) {
-	s.fail(c, wallscan.Errorf(wallscan.ENOTFOUND, "There is no page at %s.", c.Request.URL.Path))
+	s.fail(c, keyed("error.nopage", wallscan.Errorf(wallscan.ENOTFOUND, "There is no page at %s.", c.Request.URL.Path)))
 }

@@ -51,6 +51,17 @@
     return cols;
   }
 
+  // lockIcon draws a padlock (no emoji font is needed).
+  function lockIcon() {
+    const svg = svgEl("svg", { viewBox: "0 0 16 18", width: "14", height: "16", class: "lock", role: "img", "aria-label": t("board.locked") });
+    const title = svgEl("title", {});
+    title.textContent = t("board.locked");
+    svg.append(title,
+      svgEl("path", { d: "M4 8V5a4 4 0 0 1 8 0v3", fill: "none", stroke: "currentColor", "stroke-width": "2" }),
+      svgEl("rect", { x: "1", y: "8", width: "14", height: "10", rx: "2", fill: "currentColor" }));
+    return svg;
+  }
+
   function card(n, col, cols) {
     const move = el("select", { class: "move", "aria-label": t("board.moveto") });
     move.append(el("option", { value: "", text: t("board.moveto") }));
@@ -78,7 +89,7 @@
     const title = el("h2", { class: "col-title" },
       el("span", { class: "label", text: col.unsorted ? t("board.unsorted") : col.label }),
       el("span", { class: "count", text: String(count) }),
-      col.locked ? el("span", { class: "lock", title: t("board.locked"), text: "🔒" }) : null);
+      col.locked ? lockIcon() : null);
     head.append(title);
     const tools = el("div", { class: "col-tools" });
     if (!col.unsorted) {

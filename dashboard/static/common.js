@@ -14,6 +14,11 @@ function t(key, ...args) {
   return s;
 }
 
+// tn is t for a count: it takes the key's ".one" form when n is 1.
+function tn(key, n) {
+  return n === 1 && I18N[key + ".one"] !== undefined ? t(key + ".one", n) : t(key, n);
+}
+
 const csrfMeta = document.querySelector('meta[name="csrf-token"]');
 const CSRF = csrfMeta ? csrfMeta.content : "";
 
@@ -162,25 +167,38 @@ class WallView {
     const h = photo.height || this.img.naturalHeight || 1;
     this.svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
     this.svg.textContent = "";
-    const stroke = Math.max(3, Math.round(Math.max(w, h) / 300));
+    const stroke = Math.max(2, Math.round(Math.max(w, h) / 400));
+    const badge = Math.max(12, Math.round(Math.max(w, h) / 60));
     for (const n of notes) {
-      const pts = (n.polygon || []).map((p) => (Array.isArray(p) ? p : [p.X, p.Y]).join(",")).join(" ");
-      const poly = svgEl("polygon", {
-        points: pts, class: "note-outline" + (n.review ? " review" : "") + (n.read ? " read" : ""),
-        "stroke-width": stroke, tabindex: "0", role: "button", "data-note": n.id,
+      const corners = (n.polygon || []).map((p) => (Array.isArray(p) ? p : [p.X, p.Y]));
+      const pts = corners.map((p) => p.join(",")).join(" ");
+      // A dark line with a light one on top shows on every note colour and wall.
+      const g = svgEl("g", {
+        class: "note-outline" + (n.review ? " review" : "") + (n.read ? " read" : ""),
+        tabindex: "0", role: "button", "data-note": n.id,
         "aria-label": t("wall.note", n.index) + (n.text ? ": " + n.text : ""),
       });
-      poly.style.stroke = NOTE_COLORS[n.color] || NOTE_COLORS.other;
+      g.append(
+        svgEl("polygon", { points: pts, class: "halo", "stroke-width": stroke * 3 }),
+        svgEl("polygon", { points: pts, class: "line", "stroke-width": stroke, "data-note": n.id }));
+      if (corners.length) {
+        const [x, y] = corners[0];
+        g.append(svgEl("circle", { cx: x, cy: y, r: badge, class: "badge" }));
+        const label = svgEl("text", { x, y, "font-size": Math.round(badge * 1.2), class: "badge-text",
+          "text-anchor": "middle", "dominant-baseline": "central" });
+        label.textContent = String(n.index);
+        g.append(label);
+      }
       if (this.onSelect) {
-        poly.addEventListener("click", () => this.select(n, poly));
-        poly.addEventListener("keydown", (e) => {
+        g.addEventListener("click", () => this.select(n, g));
+        g.addEventListener("keydown", (e) => {
           if (e.key === "Enter" || e.key === " ") {
             e.preventDefault();
-            this.select(n, poly);
+            this.select(n, g);
           }
         });
       }
-      this.svg.append(poly);
+      this.svg.append(g);
     }
   }
   select(n, poly) {
@@ -212,6 +230,11 @@ function debounce(fn, ms) {
     clearTimeout(timer);
     timer = setTimeout(() => fn(...args), ms);
   };
+}
+
+// clock shows a time in the page's language.
+function clock(iso) {
+  return new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
 }
 
 const WORKSHOP_ID = document.body.dataset.workshop || "";

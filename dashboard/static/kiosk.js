@@ -148,7 +148,7 @@
     }
     if (p.status !== "queued" && p.status !== "segmenting" && p.status !== "failed") {
       view.show(localURL, p, data.notes, t("kiosk.yourphoto"));
-      countEl.textContent = t("kiosk.count", data.notes.length);
+      countEl.textContent = tn("kiosk.count", data.notes.length);
       adviceEl.textContent = "";
       for (const a of adviceFor(p.quality)) adviceEl.append(el("li", { text: a }));
       renderTexts(data.notes);

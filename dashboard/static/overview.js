@@ -9,7 +9,7 @@
     const bar = el("progress", { max: "100", value: String(progressValue(p)), "aria-label": statusText(p) });
     const tr = el("tr", { id: "photo-" + p.id, "data-status": p.status, class: p.status === "failed" ? "failed" : "" },
       el("td", { text: p.wall || p.filename || "#" + p.id }),
-      el("td", { text: new Date(p.created_at).toLocaleTimeString() }),
+      el("td", { text: clock(p.created_at) }),
       el("td", {}, bar, " ", el("span", { class: "status-text", text: statusText(p) })),
       el("td", { class: "num", text: p.notes_found ? String(p.notes_found) : "–" }),
       el("td", {}, el("a", { href: "/workshops/" + WORKSHOP_ID + "/wall?photo=" + p.id, text: t("photo.open") })));

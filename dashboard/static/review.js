@@ -13,7 +13,7 @@
     const li = el("li", { class: "review-item" + (n.review ? " needs" : ""), "data-note": n.id },
       el("img", { src: "/api/v1/notes/" + n.id + "/crop", alt: t("note.crop"), loading: "lazy", class: "crop" }),
       el("div", { class: "stack" },
-        el("label", { for: id, text: t("wall.note", n.index) + " · " + t("note.confidence", Math.round(n.confidence)) }),
+        el("label", { for: id, text: (walls.get(n.photo_id) || "") + " · " + t("wall.note", n.index) + " · " + t("note.confidence", Math.round(n.confidence)) }),
         input, state));
     input.addEventListener("keydown", async (e) => {
       if (e.key !== "Enter") return;
@@ -41,8 +41,12 @@
     count.textContent = t("review.left", left);
   }
 
+  const walls = new Map();
+
   async function load() {
-    const notes = await api("GET", `/api/v1/workshops/${WORKSHOP_ID}/notes`);
+    const [notes, photos] = await Promise.all([api("GET", `/api/v1/workshops/${WORKSHOP_ID}/notes`),
+      api("GET", `/api/v1/workshops/${WORKSHOP_ID}/photos`)]);
+    for (const p of photos) walls.set(p.id, (p.wall || p.filename || "#" + p.id) + " " + clock(p.created_at));
     notes.sort((a, b) => (b.review - a.review) || (a.confidence - b.confidence) || (a.id - b.id));
     list.textContent = "";
     notes.forEach((n, i) => list.append(item(n, i)));

@@ -51,7 +51,7 @@
     for (const p of photos) {
       picker.append(el("button", {
         type: "button", "aria-pressed": String(p.id === current),
-        text: (p.wall || p.filename || "#" + p.id) + " (" + (p.notes_found || 0) + ")",
+        text: (p.wall || p.filename || "#" + p.id) + " · " + clock(p.created_at) + " (" + (p.notes_found || 0) + ")",
         onclick: () => {
           current = p.id;
           history.replaceState(null, "", "?photo=" + p.id);
