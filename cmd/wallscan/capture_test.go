@@ -1,16 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"io"
-	"net"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"gocv.io/x/gocv"
@@ -107,66 +107,53 @@ func TestCaptureOut(t *testing.T) {
 	}
 }
 
-// fakeKiosk is the kiosk end of a wallscan server: it stores each photo
-// once per Idempotency-Key.
-type fakeKiosk struct {
-	// renewed makes the server refuse uploads as if the facilitator had
-	// renewed the kiosk code after the station started.
-	renewed bool
-	mu      sync.Mutex
-	photos  []kioskPhoto
-	keys    map[string]bool
-}
+// renewedKiosk is a server whose kiosk code K1 was renewed after the
+// station checked it: it still answers the check, but refuses uploads as
+// the real server refuses an unknown code.
+type renewedKiosk struct{}
 
-type kioskPhoto struct {
-	key, wall string
-	size      int
-}
-
-func (k *fakeKiosk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/kiosk/K1":
+func (renewedKiosk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.Path == "/api/v1/kiosk/K1" {
 		io.WriteString(w, `{"title":"Test workshop"}`)
-	case r.Method == http.MethodPost && r.URL.Path == "/api/v1/kiosk/K1/photos" && !k.renewed:
-		f, _, err := r.FormFile("photo")
-		if err != nil {
-			http.Error(w, `{"error":{"code":"invalid","message":"no photo"}}`, http.StatusBadRequest)
-			return
-		}
-		data, _ := io.ReadAll(f)
-		if _, err := wallscan.CheckPhoto(data); err != nil {
-			http.Error(w, fmt.Sprintf(`{"error":{"code":"invalid","message":%q}}`, wallscan.ErrorMessage(err)), http.StatusBadRequest)
-			return
-		}
-		key := r.Header.Get("Idempotency-Key")
-		k.mu.Lock()
-		if !k.keys[key] {
-			k.keys[key] = true
-			k.photos = append(k.photos, kioskPhoto{key: key, wall: r.FormValue("wall"), size: len(data)})
-		}
-		k.mu.Unlock()
-		w.WriteHeader(http.StatusCreated)
-		io.WriteString(w, `{"id":1}`)
-	default:
-		http.Error(w, `{"error":{"code":"not_found","message":"This kiosk code is not known."}}`, http.StatusNotFound)
+		return
 	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNotFound)
+	io.WriteString(w, `{"error":{"code":"not_found","message":"This kiosk code is not known."}}`)
 }
 
-// TestCaptureServerDownThenUp: with the server down the shots wait in the
-// spool and the command says so; the next run, with the server up, sends
-// them first, then its own, each once and in order.
-func TestCaptureServerDownThenUp(t *testing.T) {
-	video := captureVideo(t)
-	spoolDir := t.TempDir()
-	k := &fakeKiosk{keys: map[string]bool{}}
-	// Reserve an address, then leave it with nobody listening.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+// openCaptureServer starts the real wallscan server (segmenting, without
+// OCR and grouping, to keep the test light) on addr with the database in
+// dataDir.
+func openCaptureServer(t *testing.T, addr, dataDir string) *Server {
+	t.Helper()
+	s := &Server{Addr: addr, DataDir: dataDir, Password: "capture test password", Workers: 1,
+		NoOCR: true, NoCluster: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	args := []string{"capture", "--source", video, "--server", "http://" + addr, "--kiosk", "K1", "--wall", "Muur A", "--spool", spoolDir, "--preview", "off"}
+	return s
+}
+
+// TestCaptureServerDownThenUp, against the real server: with the server
+// down the shots wait in the spool and the command says so; the next run,
+// with the server up again on the same address, sends them first, then its
+// own, each once and in order.
+func TestCaptureServerDownThenUp(t *testing.T) {
+	video := captureVideo(t)
+	ctx := context.Background()
+	dataDir, spoolDir := t.TempDir(), t.TempDir()
+	srv := openCaptureServer(t, "127.0.0.1:0", dataDir)
+	ws := &wallscan.Workshop{Title: "Camera station"}
+	if err := srv.db.CreateWorkshop(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	addr := srv.listener.Addr().String()
+	if err := srv.Close(); err != nil { // the server goes down
+		t.Fatal(err)
+	}
+	args := []string{"capture", "--source", video, "--server", "http://" + addr, "--kiosk", ws.JoinCode,
+		"--wall", "Muur A", "--spool", spoolDir, "--preview", "off"}
 
 	code, _, stderr := runCmd(t, "", args...)
 	if code != 0 {
@@ -178,53 +165,42 @@ func TestCaptureServerDownThenUp(t *testing.T) {
 		}
 	}
 
-	l, err = net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("listen again on %s: %v", addr, err)
-	}
-	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: k}}
-	srv.Start()
+	srv = openCaptureServer(t, addr, dataDir) // back, on the same address
 	defer srv.Close()
 	code, _, stderr = runCmd(t, "", args...)
 	if code != 0 {
 		t.Fatalf("run with the server up: exit %d; stderr:\n%s", code, stderr)
 	}
-	for _, want := range []string{"2 photos waiting in", `workshop "Test workshop"`, "2 shots taken, 4 photos sent, 0 refused; 0 waiting"} {
+	for _, want := range []string{"2 photos waiting in", `workshop "Camera station"`, "2 shots taken, 4 photos sent, 0 refused; 0 waiting"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr with the server up lacks %q:\n%s", want, stderr)
 		}
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if got, want := len(k.photos), 4; got != want {
-		t.Fatalf("server stored %d photos, want %d", got, want)
+	photos, err := srv.db.Photos(ctx, ws.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
-	// In order: the spool numbers of the keys rise (the first run's two,
-	// then the second run's two, each run with its own key prefix).
-	prefixes := map[string]int{}
-	for i, p := range k.photos {
-		if p.wall != "Muur A" {
-			t.Errorf("photo %d wall = %q, want %q", i, p.wall, "Muur A")
-		}
-		prefix, seq, _ := strings.Cut(p.key, "-")
-		prefixes[prefix]++
-		if want := fmt.Sprint(i + 1); seq != want {
-			t.Errorf("photo %d has key %s, want spool number %s", i, p.key, want)
-		}
+	if got, want := len(photos), 4; got != want {
+		t.Fatalf("server holds %d photos, want %d", got, want)
 	}
-	if len(prefixes) != 2 {
-		t.Errorf("keys %v: want two runs' prefixes", prefixes)
+	for i, p := range photos { // oldest first: in spool order
+		if want := fmt.Sprintf("-%04d.jpg", i+1); !strings.HasPrefix(p.Filename, "camera-") || !strings.HasSuffix(p.Filename, want) {
+			t.Errorf("photo %d is %q, want camera-...%s", i+1, p.Filename, want)
+		}
+		if p.Wall != "Muur A" || p.Width != 0 && (p.Width != 1280 || p.Height != 720) {
+			t.Errorf("photo %d: wall %q, %dx%d; want Muur A, 1280x720", i+1, p.Wall, p.Width, p.Height)
+		}
 	}
 }
 
 func TestCaptureRefusedKiosk(t *testing.T) {
-	srv := httptest.NewServer(&fakeKiosk{keys: map[string]bool{}})
+	srv := openCaptureServer(t, "127.0.0.1:0", t.TempDir())
 	defer srv.Close()
-	code, _, stderr := runCmd(t, "", "capture", "--source", "unused.avi", "--server", srv.URL, "--kiosk", "WRONG", "--spool", t.TempDir(), "--preview", "off")
+	code, _, stderr := runCmd(t, "", "capture", "--source", "unused.avi", "--server", srv.URL(), "--kiosk", "WRONG1", "--spool", t.TempDir(), "--preview", "off")
 	if got, want := code, 1; got != want {
 		t.Errorf("exit %d, want %d", got, want)
 	}
-	if !strings.Contains(stderr, `refuses kiosk code "WRONG"`) {
+	if !strings.Contains(stderr, `refuses kiosk code "WRONG1"`) {
 		t.Errorf("stderr does not say the kiosk code is refused:\n%s", stderr)
 	}
 }
@@ -233,7 +209,7 @@ func TestCaptureRefusedKiosk(t *testing.T) {
 // the command stops with a clear message and the photo stays in the spool.
 func TestCaptureKioskRenewed(t *testing.T) {
 	video := captureVideo(t)
-	srv := httptest.NewServer(&fakeKiosk{keys: map[string]bool{}, renewed: true})
+	srv := httptest.NewServer(renewedKiosk{})
 	defer srv.Close()
 	spoolDir := t.TempDir()
 	code, _, stderr := runCmd(t, "", "capture", "--source", video, "--server", srv.URL, "--kiosk", "K1", "--spool", spoolDir, "--preview", "off")
