@@ -435,3 +435,35 @@ func benchmarkGroup(b *testing.B, n int) {
 
 func BenchmarkGroup1000(b *testing.B)  { benchmarkGroup(b, 1000) }
 func BenchmarkGroup10000(b *testing.B) { benchmarkGroup(b, 10_000) }
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := newGrouper(t).Group(ctx, largeRequest(t, 300, 1))
+	if err == nil {
+		t.Fatal("grouping with a cancelled context succeeded")
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	g := newGrouper(t)
+	req := wallscan.GroupRequest{Notes: fixtureNotes(), Vocabulary: []string{"Suwinet"}}
+	want := group(t, g, req)
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := g.Group(context.Background(), req)
+			if err != nil || !reflect.DeepEqual(got, want) {
+				errs <- fmt.Sprintf("concurrent grouping differs: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
