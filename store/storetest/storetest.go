@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,6 +57,7 @@ func Test(t *testing.T, open Opener) {
 		{"ApplyGroupsFirst", testApplyGroupsFirst},
 		{"ApplyGroupsKeepsCuration", testApplyGroupsKeepsCuration},
 		{"ApplyGroupsOtherWorkshop", testApplyGroupsOtherWorkshop},
+		{"ApplyGroupsConcurrentCuration", testApplyGroupsConcurrentCuration},
 		{"CurationAndUndo", testCurationAndUndo},
 		{"UndoAfterRegrouping", testUndoAfterRegrouping},
 		{"CurationInvalid", testCurationInvalid},
@@ -1192,3 +1194,83 @@ func testShareLinks(t *testing.T, open Opener) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// testApplyGroupsConcurrentCuration runs stale automatic groupings while a
+// facilitator pins notes, renames and locks clusters at the same time.
+// Whatever order the transactions land in, every answered curation holds
+// at the end.
+func testApplyGroupsConcurrentCuration(t *testing.T, open Opener) {
+	ctx := context.Background()
+	b := newBoard(t, open)
+	a, bb, u := b.first(t)
+	stale := []wallscan.Group{
+		{Key: wallscan.ClusterKey(a.ID), Label: "auto A", Notes: b.keys(3, 4, 5)},
+		{Key: wallscan.ClusterKey(bb.ID), Label: "auto B", Notes: b.keys(0, 1, 2)},
+		{Key: wallscan.ClusterKey(u.ID), Unsorted: true},
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	errs := make(chan error, 8)
+	halt := sync.OnceFunc(func() { close(stop); wg.Wait() })
+	defer halt()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err := b.db.ApplyGroups(ctx, b.w.ID, stale); err != nil {
+				errs <- fmt.Errorf("ApplyGroups: %w", err)
+				return
+			}
+		}
+	}()
+	// The facilitator: each answered action is recorded.
+	pinnedTo := map[int64]int64{}
+	targets := []int64{a.ID, bb.ID}
+	for i := range 30 {
+		note, target := b.n[i%len(b.n)], targets[i%2]
+		if err := b.db.MoveNote(ctx, note, target); err != nil {
+			errs <- fmt.Errorf("MoveNote: %w", err)
+			break
+		}
+		pinnedTo[note] = target
+	}
+	label, lock := "Eigen naam", true
+	if _, err := b.db.UpdateCluster(ctx, a.ID, wallscan.ClusterUpdate{Label: &label}); err != nil {
+		errs <- err
+	}
+	locked, err := b.db.UpdateCluster(ctx, bb.ID, wallscan.ClusterUpdate{Locked: &lock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 { // a few more groupings after the last curation
+		if err := b.db.ApplyGroups(ctx, b.w.ID, stale); err != nil {
+			errs <- err
+		}
+	}
+	halt()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for note, c := range pinnedTo {
+		n, err := b.db.Note(ctx, note)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.ClusterID != c || !n.Pinned {
+			t.Errorf("note %d: cluster %d pinned %v, want pinned in %d", note, n.ClusterID, n.Pinned, c)
+		}
+	}
+	_, m := b.clusters(t)
+	if c := m[label]; c == nil || c.ID != a.ID || !c.Renamed {
+		t.Errorf("renamed cluster: %v", m)
+	}
+	if c := m[locked.Label]; c == nil || c.ID != bb.ID || !c.Locked {
+		t.Errorf("locked cluster %q changed: %v", locked.Label, m)
+	}
+}
