@@ -294,6 +294,9 @@ func TestBrowser(t *testing.T) {
 		if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 			t.Fatalf("download is not a PDF: %q", pdf[:min(len(pdf), 20)])
 		}
+		if err := os.WriteFile(filepath.Join(shots.dir, "report.pdf"), pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	})
 
 	t.Run("facilitator", func(t *testing.T) {

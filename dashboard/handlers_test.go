@@ -2,12 +2,15 @@ package dashboard_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"crypto/tls"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -399,8 +402,14 @@ func TestExports(t *testing.T) {
 	if !bytes.HasPrefix(rec.Body.Bytes(), []byte("%PDF-")) || !bytes.Contains(rec.Body.Bytes(), []byte("%%EOF")) {
 		t.Errorf("pdf does not look like a PDF")
 	}
-	if got := rec.Header().Get("Content-Disposition"); !strings.Contains(got, `filename="wallscan-export-2026-11-29.pdf"`) && !strings.Contains(got, ".pdf") {
-		t.Errorf("Content-Disposition = %q", got)
+	if got, want := rec.Header().Get("Content-Disposition"), `attachment; filename="wallscan-export-eentje-2026-11-29.pdf"`; got != want && !strings.Contains(got, ".pdf") {
+		t.Errorf("Content-Disposition = %q, want %q", got, want)
+	}
+	text := pdfText(t, rec.Body.Bytes())
+	for _, want := range []string{"Export Ééntje", "Genoemd door: beleid", "Perspectievenmatrix", "AVG angst bij ketenpartners", "Foto: Muur A", "pagina 1 van"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pdf lacks %q", want)
+		}
 	}
 
 	rec = e.do(nil, "GET", base+"csv", nil, "")
@@ -446,4 +455,35 @@ func TestExports(t *testing.T) {
 			t.Errorf("clusters not ordered by size: %d after %d", c.Count, rep.Clusters[i-1].Count)
 		}
 	}
+}
+
+var pdfStream = regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`)
+var pdfShow = regexp.MustCompile(`\(((?:[^()\\]|\\.)*)\) ?Tj`)
+
+// pdfText returns the text shown in a PDF's compressed content streams,
+// decoded from the cp1252 of the core fonts.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	var out strings.Builder
+	for _, m := range pdfStream.FindAllSubmatch(pdf, -1) {
+		zr, err := zlib.NewReader(bytes.NewReader(m[1]))
+		if err != nil {
+			continue
+		}
+		content, err := io.ReadAll(zr)
+		if err != nil {
+			continue
+		}
+		for _, s := range pdfShow.FindAllSubmatch(content, -1) {
+			for _, b := range s[1] {
+				if b < 0x80 {
+					out.WriteByte(b)
+				} else {
+					out.WriteRune(rune(b)) // Latin-1 part of cp1252, enough for Dutch accents
+				}
+			}
+			out.WriteByte('\n')
+		}
+	}
+	return out.String()
 }

@@ -59,7 +59,15 @@ func (s *Server) logRequests(c *gin.Context) {
 	if path == "" {
 		path = "(no route)"
 	}
-	s.log.LogAttrs(c, slog.LevelInfo, "request",
+	// Answers that went wrong are news; the rest is detail.
+	level := slog.LevelDebug
+	switch st := c.Writer.Status(); {
+	case st >= 500:
+		level = slog.LevelError
+	case st >= 400:
+		level = slog.LevelInfo
+	}
+	s.log.LogAttrs(c, level, "request",
 		slog.String("method", c.Request.Method), slog.String("route", path),
 		slog.Int("status", c.Writer.Status()), slog.Duration("took", time.Since(start)),
 		slog.String("client", c.ClientIP()))

@@ -3,13 +3,16 @@ package dashboard
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"image"
+	"image/jpeg"
+	_ "image/png" // photos may be PNG
 	"strconv"
 	"strings"
 
 	"github.com/go-pdf/fpdf"
-
-	"wallscan"
+	xdraw "golang.org/x/image/draw"
 )
 
 // PDF layout, in millimetres on A4.
@@ -189,12 +192,126 @@ func fitText(f *fpdf.Fpdf, s string, w float64) string {
 	return string(r) + "..."
 }
 
-// pdfImage returns a photo ready for the PDF and its fpdf type.
+// pdfPhotoSide is the longest side of a photo in the PDF, in pixels:
+// enough for A4 at 200 dpi, and it keeps the file small.
+const pdfPhotoSide = 1600
+
+// pdfImage returns a photo ready for the PDF and its fpdf type: upright
+// (the EXIF orientation applied, which PDF viewers ignore), at most
+// pdfPhotoSide pixels, as JPEG. A photo it cannot decode goes in as it is.
 func pdfImage(data []byte, contentType string) ([]byte, string) {
-	if contentType == "image/png" {
-		return data, "PNG"
+	orient := exifOrientation(data)
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err == nil && orient <= 1 && max(cfg.Width, cfg.Height) <= pdfPhotoSide && contentType == "image/jpeg" {
+		return data, "JPG"
 	}
-	return data, "JPG"
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		if contentType == "image/png" {
+			return data, "PNG"
+		}
+		return data, "JPG"
+	}
+	// Scale first, so that turning touches few pixels.
+	b := img.Bounds()
+	if scale := float64(pdfPhotoSide) / float64(max(b.Dx(), b.Dy())); scale < 1 {
+		dst := image.NewRGBA(image.Rect(0, 0, max(1, int(float64(b.Dx())*scale)), max(1, int(float64(b.Dy())*scale))))
+		xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
+		img = dst
+	}
+	img = orientImage(img, orient)
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, img, &jpeg.Options{Quality: 85}); err != nil {
+		return data, "JPG"
+	}
+	return out.Bytes(), "JPG"
 }
 
-var _ = wallscan.MaxTitle
+// exifOrientation reads the EXIF orientation (1..8) of a JPEG, or 0.
+func exifOrientation(data []byte) int {
+	if len(data) < 4 || data[0] != 0xff || data[1] != 0xd8 {
+		return 0
+	}
+	for i := 2; i+4 <= len(data); {
+		if data[i] != 0xff {
+			return 0
+		}
+		marker, size := data[i+1], int(binary.BigEndian.Uint16(data[i+2:]))
+		if marker == 0xda || size < 2 || i+2+size > len(data) {
+			return 0 // start of scan: no EXIF before the pixels
+		}
+		seg := data[i+4 : i+2+size]
+		if marker == 0xe1 && len(seg) > 14 && string(seg[:6]) == "Exif\x00\x00" {
+			return tiffOrientation(seg[6:])
+		}
+		i += 2 + size
+	}
+	return 0
+}
+
+func tiffOrientation(t []byte) int {
+	var bo binary.ByteOrder
+	switch string(t[:2]) {
+	case "II":
+		bo = binary.LittleEndian
+	case "MM":
+		bo = binary.BigEndian
+	default:
+		return 0
+	}
+	off := int(bo.Uint32(t[4:]))
+	if off+2 > len(t) {
+		return 0
+	}
+	n := int(bo.Uint16(t[off:]))
+	for k := range n {
+		e := off + 2 + 12*k
+		if e+12 > len(t) {
+			return 0
+		}
+		if bo.Uint16(t[e:]) == 0x0112 {
+			if v := int(bo.Uint16(t[e+8:])); v >= 1 && v <= 8 {
+				return v
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+// orientImage turns img upright for EXIF orientation o.
+func orientImage(img image.Image, o int) image.Image {
+	if o <= 1 || o > 8 {
+		return img
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for y := range h {
+		for x := range w {
+			var dx, dy int
+			switch o {
+			case 2:
+				dx, dy = w-1-x, y
+			case 3:
+				dx, dy = w-1-x, h-1-y
+			case 4:
+				dx, dy = x, h-1-y
+			case 5:
+				dx, dy = y, x
+			case 6:
+				dx, dy = h-1-y, x
+			case 7:
+				dx, dy = h-1-y, w-1-x
+			case 8:
+				dx, dy = y, w-1-x
+			}
+			dst.Set(dx, dy, img.At(b.Min.X+x, b.Min.Y+y))
+		}
+	}
+	return dst
+}
