@@ -129,6 +129,8 @@ func (u *Uploader) Flush(ctx context.Context) (sent int, err error) {
 			sent++
 			ev.Outcome, ev.Waiting = Sent, len(items)-i-1
 			u.report(ev)
+		case ctx.Err() != nil:
+			return sent, ctx.Err() // stopped, not failed
 		case isRetry(err):
 			ev.Outcome = Retry
 			u.report(ev)

@@ -250,16 +250,17 @@ func (c *captureCmd) sendShots(ctx context.Context) error {
 		}
 		return nil
 	})
-	stopUploads()
-	upErr := <-uploads
-	if errors.Is(upErr, spool.ErrKiosk) {
-		// The kiosk was refused while shooting.
-		runErr = upErr
-	} else if ctx.Err() == nil && runErr == nil {
-		// The video ended: one more try for what is left.
+	if ctx.Err() == nil && runErr == nil {
+		// The video ended. Flush waits for an upload under way (cutting it
+		// off could lose its answer and send the photo twice) and tries
+		// once more for what is left.
 		if _, err := up.Flush(ctx); err != nil && !spool.IsRetry(err) {
 			runErr = err
 		}
+	}
+	stopUploads()
+	if upErr := <-uploads; errors.Is(upErr, spool.ErrKiosk) {
+		runErr = upErr // the kiosk was refused while shooting
 	}
 	waiting, _ = sp.Len()
 	c.logf("%d shots taken, %d photos sent, %d refused; %d waiting in %s", c.shots, c.sent, c.wrong, waiting, sp.Dir())
