@@ -158,8 +158,9 @@ type NoteService interface {
 	Notes(ctx context.Context, f NoteFilter) ([]*Note, error)
 	// NoteCrop returns the note's perspective-corrected crop as a JPEG. ENOTFOUND.
 	NoteCrop(ctx context.Context, id int64) ([]byte, error)
-	// SetReading records the reader's result. It leaves an Edited note's
-	// text alone. ENOTFOUND.
+	// SetReading records the reader's result and, in the same transaction,
+	// the photo's count of notes read (so parallel readers and a resumed
+	// job keep it right). It leaves an Edited note's text alone. ENOTFOUND.
 	SetReading(ctx context.Context, id int64, r Reading) error
 	// EditNoteText sets a person's correction of a note's text and marks it
 	// Edited. EINVALID (too long), ENOTFOUND.

@@ -85,7 +85,8 @@ type PhotoService interface {
 // PhotoUpdate holds the fields of a photo that processing changes. Nil
 // fields stay as they are.
 type PhotoUpdate struct {
-	Status     *PhotoStatus
+	Status *PhotoStatus
+	// NotesRead never lowers the count; NoteService.SetReading keeps it.
 	NotesRead  *int
 	Error      *string
 	Quality    *Quality

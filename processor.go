@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"sync/atomic"
 )
 
 // Processor runs the pipeline for photos stored in the server. The job
@@ -109,8 +108,6 @@ func (p *Processor) read(ctx context.Context, photo *Photo) error {
 			todo = append(todo, n)
 		}
 	}
-	var read atomic.Int64
-	read.Store(int64(len(notes) - len(todo)))
 	return p.Pipeline.readEach(ctx, len(todo), func(ctx context.Context, i int) error {
 		n := todo[i]
 		crop, err := p.Notes.NoteCrop(ctx, n.ID)
@@ -130,8 +127,7 @@ func (p *Processor) read(ctx context.Context, photo *Photo) error {
 			return err
 		}
 		p.publish(Event{Type: EventNoteRead, WorkshopID: photo.WorkshopID, PhotoID: photo.ID, NoteID: n.ID})
-		count := int(read.Add(1))
-		return p.Photos.UpdatePhoto(ctx, photo.ID, PhotoUpdate{NotesRead: &count})
+		return nil
 	})
 }
 
