@@ -200,8 +200,13 @@ func validate(req wallscan.GroupRequest) error {
 		}
 		groups[c.Key] = true
 	}
-	for note, group := range req.Pins {
-		if group == "" || len(group) > MaxKey {
+	pinned := make([]string, 0, len(req.Pins))
+	for note := range req.Pins {
+		pinned = append(pinned, note)
+	}
+	sort.Strings(pinned) // the same request names the same culprit
+	for _, note := range pinned {
+		if group := req.Pins[note]; group == "" || len(group) > MaxKey {
 			return wallscan.Errorf(wallscan.EINVALID, "pin of note %q names no valid group key", note)
 		}
 	}
