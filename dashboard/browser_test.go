@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
@@ -283,6 +284,17 @@ func TestBrowser(t *testing.T) {
 		}
 		poll(t, ctx, "crops loaded", `[...document.querySelectorAll(".report-note img")].every(i => i.complete && i.naturalWidth > 0)`)
 		shots.shoot(ctx, "report")
+		// As printed: the print style sheet hides the buttons and breaks pages.
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval[string](t, ctx, `getComputedStyle(document.querySelector(".downloads")).display`); got != "none" {
+			t.Errorf("downloads shown in print (display %q)", got)
+		}
+		shots.shoot(ctx, "report-print")
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
+			t.Fatal(err)
+		}
 
 		dir := t.TempDir()
 		if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
@@ -386,6 +398,16 @@ func TestBrowser(t *testing.T) {
 			t.Error("a revoked link still shows the report")
 		}
 		shots.shoot(ctx, "report-revoked")
+	})
+
+	t.Run("english", func(t *testing.T) {
+		do(t, ctx, "board in English", chromedp.Navigate(url("/workshops/"+ws+"/board?lang=en")), chromedp.WaitVisible("#board"))
+		poll(t, ctx, "English board", `document.querySelector("h1").textContent === "Cluster board" && document.querySelectorAll(".card").length >= 7`)
+		shots.shoot(ctx, "board-en")
+		do(t, ctx, "kiosk in English", chromedp.Navigate(url("/k/"+w.JoinCode)), chromedp.WaitVisible("#start-camera"))
+		if got, want := eval[string](t, ctx, `document.getElementById("start-camera").textContent`), "Start camera"; got != want {
+			t.Errorf("kiosk button %q, want %q (the choice of language is remembered)", got, want)
+		}
 	})
 }
 

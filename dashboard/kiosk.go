@@ -59,17 +59,28 @@ func (s *Server) kioskPhoto(c *gin.Context) {
 	}
 	out := kioskPhotoJSON{Photo: p, Notes: make([]kioskNote, 0, len(notes))}
 	for _, n := range notes {
-		out.Notes = append(out.Notes, kioskNote{
-			ID: n.ID, Index: n.Index, Polygon: n.Polygon, Color: n.Color, RGB: n.RGB,
-			Text: n.Text, Confidence: n.Confidence, Review: n.Review, Read: n.Read, Edited: n.Edited,
-		})
+		out.Notes = append(out.Notes, toKioskNote(n))
 	}
 	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) kioskPhotoImage(c *gin.Context) { s.sendPhotoImage(c, ctxWorkshop(c).ID) }
 
-func (s *Server) kioskEditNote(c *gin.Context) { s.editNoteText(c, ctxWorkshop(c).ID) }
+func (s *Server) kioskEditNote(c *gin.Context) {
+	n, err := s.editNoteText(c, ctxWorkshop(c).ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toKioskNote(n))
+}
+
+func toKioskNote(n *wallscan.Note) kioskNote {
+	return kioskNote{
+		ID: n.ID, Index: n.Index, Polygon: n.Polygon, Color: n.Color, RGB: n.RGB,
+		Text: n.Text, Confidence: n.Confidence, Review: n.Review, Read: n.Read, Edited: n.Edited,
+	}
+}
 
 // kioskEvents streams the events of one photo of the kiosk's workshop.
 func (s *Server) kioskEvents(c *gin.Context) {

@@ -89,36 +89,38 @@ type noteEdit struct {
 }
 
 // editNoteText applies a person's correction to the note of :id, which must
-// belong to workshopID unless it is 0.
-func (s *Server) editNoteText(c *gin.Context, workshopID int64) {
+// belong to workshopID unless it is 0, and returns the note as it is now.
+func (s *Server) editNoteText(c *gin.Context, workshopID int64) (*wallscan.Note, error) {
 	n, err := s.note(c, "id", workshopID)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
 	var in noteEdit
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
 	if in.Text == nil {
-		s.fail(c, wallscan.Errorf(wallscan.EINVALID, "Send the new text in the field \"text\"."))
-		return
+		return nil, wallscan.Errorf(wallscan.EINVALID, "Send the new text in the field \"text\".")
 	}
 	if len(*in.Text) > wallscan.MaxNoteText {
-		s.fail(c, wallscan.Errorf(wallscan.EINVALID, "The text is longer than %d characters.", wallscan.MaxNoteText))
-		return
+		return nil, wallscan.Errorf(wallscan.EINVALID, "The text is longer than %d characters.", wallscan.MaxNoteText)
 	}
 	n, err = s.cfg.Notes.EditNoteText(c, n.ID, wallscan.CleanText(*in.Text))
+	if err != nil {
+		return nil, err
+	}
+	s.events.Publish(wallscan.Event{Type: wallscan.EventNoteEdited, WorkshopID: n.WorkshopID, PhotoID: n.PhotoID, NoteID: n.ID})
+	return n, nil
+}
+
+func (s *Server) editNote(c *gin.Context) {
+	n, err := s.editNoteText(c, 0)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.events.Publish(wallscan.Event{Type: wallscan.EventNoteEdited, WorkshopID: n.WorkshopID, PhotoID: n.PhotoID, NoteID: n.ID})
 	c.JSON(http.StatusOK, n)
 }
-
-func (s *Server) editNote(c *gin.Context) { s.editNoteText(c, 0) }
 
 // sendNoteCrop answers the crop JPEG of the note of :id, which must belong
 // to workshopID unless it is 0.
