@@ -6,7 +6,7 @@ BIN     := bin/wallscan
 DATA    ?= ./data
 ADDR    ?= localhost:8080
 
-.PHONY: run test setup build bench vet fmt clean
+.PHONY: run test setup build bench soak vet fmt clean
 
 run: setup build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -30,3 +30,14 @@ fmt:
 
 clean:
 	rm -rf bin
+
+# The long reliability runs (docs/RELIABILITY.md): the load test on loopback
+# with 12 MP photos, then each fuzz target for FUZZTIME.
+FUZZTIME ?= 3m
+soak: setup build
+	$(BIN) load --kiosks 20 --photos 2 --interval 60s --dashboards 30 --facilitators 5 --width 4000 --height 3000 --notes 15
+	$(GO) test -run='^$$' -fuzz=FuzzCheckPhoto -fuzztime=$(FUZZTIME) .
+	$(GO) test -run='^$$' -fuzz=FuzzSegment -fuzztime=$(FUZZTIME) ./capture
+	$(GO) test -run='^$$' -fuzz=FuzzJSONAPI -fuzztime=$(FUZZTIME) ./dashboard
+	$(GO) test -run='^$$' -fuzz=FuzzGroup -fuzztime=$(FUZZTIME) ./cluster
+	$(GO) test -run='^$$' -fuzz=FuzzClusterInput -fuzztime=$(FUZZTIME) ./cmd/wallscan
