@@ -255,6 +255,8 @@ func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) string {
 		top += (rng.Float64() - 0.5) * 0.3 * (availH - blockH)
 	}
 	centred := p.printed || rng.Float64() < 0.6
+	// Each writer leans their letters their own way.
+	slant := (rng.Float64() - 0.4) * 0.45
 	src := image.Opaque
 	for i, line := range lines {
 		lw := float64(font.MeasureString(face, line)) / 64
@@ -268,8 +270,8 @@ func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) string {
 			x += (rng.Float64() - 0.5) * 0.06 * w
 			x = math.Max(marginX*0.6, math.Min(x, w-marginX*0.6-lw))
 			slope = (rng.Float64() - 0.5) * 0.06
-			jitter = size * 0.035
-			spacing = 0.06
+			jitter = size * 0.045
+			spacing = 0.1
 		}
 		x0 := x
 		var prev rune = -1
@@ -285,9 +287,9 @@ func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) string {
 			} else if ok {
 				// A hand never writes the same letter twice: each one
 				// turns and grows a little.
-				angle := (rng.Float64() - 0.5) * 0.2
-				scale := 1 + (rng.Float64()-0.5)*0.16
-				stampGlyph(mask, dr, gm, gp, angle, scale)
+				angle := (rng.Float64() - 0.5) * 0.24
+				scale := 1 + (rng.Float64()-0.5)*0.2
+				stampGlyph(mask, dr, gm, gp, angle, scale, slant)
 			}
 			x += float64(adv) / 64 * (1 + (rng.Float64()-0.5)*spacing)
 			prev = r
@@ -295,6 +297,20 @@ func drawText(mask *image.Alpha, p noteParams, rng *rand.Rand) string {
 	}
 	if stroke > 0 {
 		dilate(mask, stroke)
+	}
+	if !p.printed {
+		// A felt-tip leaves more ink in some strokes than in others.
+		seed := rng.Uint64()
+		scale := 0.25 * size
+		for y := 0; y < mask.Rect.Dy(); y++ {
+			row := mask.Pix[y*mask.Stride:]
+			for x := 0; x < mask.Rect.Dx(); x++ {
+				if row[x] != 0 {
+					k := 0.82 + 0.18*fbm(float64(x)/scale, float64(y)/scale, 2, seed)
+					row[x] = uint8(float64(row[x]) * math.Min(1, k))
+				}
+			}
+		}
 	}
 	return truthText(lines, joins)
 }
@@ -438,8 +454,9 @@ func dilate(mask *image.Alpha, r int) {
 
 // stampGlyph draws the glyph mask gm (its pixels for dr start at gp) into
 // dst turned by angle radians and scaled by scale about the glyph's
-// centre, keeping the darker of what is there and the glyph.
-func stampGlyph(dst *image.Alpha, dr image.Rectangle, gm image.Image, gp image.Point, angle, scale float64) {
+// centre and slanted (sheared: positive leans right), keeping the darker of
+// what is there and the glyph.
+func stampGlyph(dst *image.Alpha, dr image.Rectangle, gm image.Image, gp image.Point, angle, scale, slant float64) {
 	if dr.Empty() {
 		return
 	}
@@ -463,12 +480,13 @@ func stampGlyph(dst *image.Alpha, dr image.Rectangle, gm image.Image, gp image.P
 	}
 	cx, cy := float64(dr.Min.X)+float64(gw)/2, float64(dr.Min.Y)+float64(gh)/2
 	sn, cs := math.Sincos(angle)
-	half := math.Hypot(float64(gw), float64(gh)) / 2 * scale
+	half := math.Hypot(float64(gw), float64(gh)) / 2 * scale * (1 + math.Abs(slant))
 	r := image.Rect(int(cx-half)-1, int(cy-half)-1, int(cx+half)+2, int(cy+half)+2).Intersect(dst.Rect)
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
 			// Back from the destination to the glyph.
 			dx, dy := (float64(x)+0.5-cx)/scale, (float64(y)+0.5-cy)/scale
+			dx += slant * dy
 			u := cs*dx + sn*dy + float64(gw)/2 - 0.5
 			v := -sn*dx + cs*dy + float64(gh)/2 - 0.5
 			iu, iv := int(math.Floor(u)), int(math.Floor(v))

@@ -44,7 +44,7 @@ func addGenFlags(fs interface {
 		level:      fs.String("level", "standard", "difficulty: easy, standard or hard"),
 		notes:      fs.Int("notes", 0, "notes per wall (0: the level's default)"),
 		shots:      fs.Int("shots", 1, "overlapping photos per wall (1-3)"),
-		background: fs.String("background", "", "plaster, whiteboard, kraft, wood or grey (default: chosen by seed)"),
+		background: fs.String("background", "", "plaster, whiteboard, kraft, wood or grey (default: each in turn, by seed)"),
 		printed:    fs.Bool("printed", false, "print every note instead of hand-lettering it"),
 	}
 }
@@ -101,8 +101,13 @@ func (g genFlags) generate(ctx context.Context, keepWall bool, emit func(genPhot
 				defer wg.Done()
 				defer func() { <-sem }()
 				seed := *g.seed + int64(i)
+				// A set covers every background evenly unless told otherwise.
+				bg := *g.background
+				if bg == "" {
+					bg = synth.Backgrounds[((seed%5)+5)%5]
+				}
 				opt := synth.Options{Seed: seed, Level: synth.Level(*g.level), Notes: *g.notes,
-					Background: *g.background, Printed: *g.printed}
+					Background: bg, Printed: *g.printed}
 				walls, err := synth.GenerateShots(opt, *g.shots)
 				if err != nil {
 					results[i] <- result{err: err}
