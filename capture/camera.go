@@ -24,9 +24,9 @@ import (
 // synthetic walls (synth, level easy) with sensor noise and JPEG, by
 // TestCameraThresholds, which logs the figures and checks the margins:
 // sensor noise, brightness +10 and gain x1.1 change 0.00-0.03% of the
-// pixels; the camera shifted by 2 pixels (of 1280) 0.01%, by 4 px 1.8%, by
-// 8 px 4.6%, by 50 px 18%; another wall 100%, a person in front 26%; a
-// note of 170x170 px stuck on 3.4%.
+// pixels; the camera shifted by 2 pixels (of 1280) 0.01%, by 4 px about
+// 1.7%, by 8 px 4.5%, by 50 px 17%; another wall 100%, a person in front
+// 26%; a note of 170x170 px stuck on 3.4%.
 const (
 	// DefaultStillFor is how long the picture must stay steady before the
 	// station shoots: long enough for a participant to step back and for
@@ -48,10 +48,10 @@ const (
 	DefaultPixelDelta = 24
 	// DefaultMinSharpness is the least sharpness (variance of the
 	// Laplacian of the grey frame at SharpnessWidth) of a shot. Sharp
-	// views of the synthetic walls measure 530-780; blurred as by a camera
-	// out of focus (Gaussian sigma at 1280 px) sigma 1: 170, sigma 2: 51,
-	// sigma 3: 37. A view with fewer notes, or a plain table, measures
-	// less: lower it there.
+	// views of the synthetic walls measure 380-650; blurred as by a camera
+	// out of focus (Gaussian sigma at 1280 px) sigma 1: 130-170, sigma 2:
+	// 46-51, sigma 3: 36. A view with fewer notes, or a plain table,
+	// measures less: lower it there (wallscan capture --min-sharpness).
 	DefaultMinSharpness = 100
 	// DefaultJPEGQuality is the JPEG quality shots are encoded with.
 	DefaultJPEGQuality = 92
