@@ -24,10 +24,14 @@ type graph struct {
 // The graph is symmetric: an edge kept by either end is kept.
 func knnGraph(ctx context.Context, vs []vec, k int, minSim float64) (*graph, error) {
 	n := len(vs)
-	posting := map[int32][]int32{}
+	type post struct {
+		j int32
+		w float32
+	}
+	posting := map[int32][]post{}
 	for i, v := range vs {
 		for _, f := range v {
-			posting[f.id] = append(posting[f.id], int32(i))
+			posting[f.id] = append(posting[f.id], post{int32(i), f.w})
 		}
 	}
 	acc := make([]float64, n)
@@ -36,10 +40,12 @@ func knnGraph(ctx context.Context, vs []vec, k int, minSim float64) (*graph, err
 		j int32
 		s float64
 	}
+	better := func(a, b cand) bool { return a.s > b.s || (a.s == b.s && a.j < b.j) }
 	links := make([]map[int32]float64, n)
 	for i := range links {
 		links[i] = map[int32]float64{}
 	}
+	top := make([]cand, 0, k+1)
 	for i, v := range vs {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -48,33 +54,37 @@ func knnGraph(ctx context.Context, vs []vec, k int, minSim float64) (*graph, err
 		}
 		touched = touched[:0]
 		for _, f := range v {
-			for _, j := range posting[f.id] {
-				if int(j) == i {
+			for _, p := range posting[f.id] {
+				if int(p.j) == i {
 					continue
 				}
-				if acc[j] == 0 {
-					touched = append(touched, j)
+				if acc[p.j] == 0 {
+					touched = append(touched, p.j)
 				}
-				acc[j] += float64(f.w) * float64(vs[j][searchFeat(vs[j], f.id)].w)
+				acc[p.j] += float64(f.w) * float64(p.w)
 			}
 		}
-		var cs []cand
+		// Keep the k best by insertion: k is small.
+		top = top[:0]
 		for _, j := range touched {
-			if acc[j] >= minSim {
-				cs = append(cs, cand{j, acc[j]})
-			}
+			c := cand{j, acc[j]}
 			acc[j] = 0
-		}
-		sort.Slice(cs, func(a, b int) bool {
-			if cs[a].s != cs[b].s {
-				return cs[a].s > cs[b].s
+			if c.s < minSim || (len(top) == k && !better(c, top[k-1])) {
+				continue
 			}
-			return cs[a].j < cs[b].j
-		})
-		if len(cs) > k {
-			cs = cs[:k]
+			pos := len(top)
+			if pos < k {
+				top = append(top, c)
+			} else {
+				pos = k - 1
+			}
+			for pos > 0 && better(c, top[pos-1]) {
+				top[pos] = top[pos-1]
+				pos--
+			}
+			top[pos] = c
 		}
-		for _, c := range cs {
+		for _, c := range top {
 			links[i][c.j] = c.s
 			links[c.j][int32(i)] = c.s
 		}
@@ -89,11 +99,6 @@ func knnGraph(ctx context.Context, vs []vec, k int, minSim float64) (*graph, err
 		g.adj[i] = es
 	}
 	return g, nil
-}
-
-// searchFeat returns the index of id in v, which must hold it.
-func searchFeat(v vec, id int32) int {
-	return sort.Search(len(v), func(i int) bool { return v[i].id >= id })
 }
 
 // louvain partitions g by the Louvain method (Blondel et al. 2008): move
