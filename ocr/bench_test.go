@@ -22,7 +22,7 @@ import (
 
 // BenchmarkRead reads corpus notes one after the other with one worker.
 func BenchmarkRead(b *testing.B) {
-	cases := evalCases(b, 40)
+	cases := evalCases(b, "wall", 40)
 	r, err := New(Options{Workers: 1})
 	if err != nil {
 		b.Fatal(err)
@@ -45,7 +45,7 @@ func BenchmarkRead(b *testing.B) {
 // BenchmarkReadWorkers reads the same notes with 1 and 2 workers, each fed
 // by as many goroutines, and reports notes per second.
 func BenchmarkReadWorkers(b *testing.B) {
-	cases := evalCases(b, 40)
+	cases := evalCases(b, "wall", 40)
 	for _, workers := range []int{1, 2} {
 		b.Run(map[int]string{1: "1", 2: "2"}[workers], func(b *testing.B) {
 			r, err := New(Options{Workers: workers})

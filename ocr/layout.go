@@ -129,9 +129,9 @@ func variation(p []float64) float64 {
 // linesRunVertically reports whether the letters of a note are strung
 // top to bottom rather than left to right, as on a note photographed
 // sideways: each letter-sized component votes by the direction to its
-// nearest letter-sized neighbour (letters in a word sit closer together
-// than lines do). With too few letters it falls back to the projection
-// profiles of lineScore.
+// nearest letter-sized neighbour (letters in a word mostly sit closer
+// together than lines do), and the projection profiles of lineScore must
+// agree. With too few letters the profiles decide alone.
 func linesRunVertically(bs []blob, lh float64, bin *gray) bool {
 	type pt struct{ x, y float64 }
 	var cs []pt
@@ -156,9 +156,10 @@ func linesRunVertically(bs []blob, lh float64, bin *gray) bool {
 				vv++
 			}
 		}
-		if hv != vv {
-			return vv > hv
-		}
+		// Letters of neighbouring lines can sit closer than letters of one
+		// word (capitals, tight lines): the profiles must agree.
+		rows, cols := lineScore(bin)
+		return vv > hv && cols > rows
 	}
 	rows, cols := lineScore(bin)
 	return cols > rows

@@ -268,10 +268,6 @@ func levenshtein(a, b string) int {
 
 // Correction policy, named so the evaluation can show what it does.
 const (
-	// correctBelow is the word confidence under which a word not in any
-	// word list may be replaced; a word read at least this surely stays,
-	// known or not.
-	correctBelow = 85
 	// minCorrectLen is the shortest word (in letters) that is corrected:
 	// short words have too many neighbours to pick one.
 	minCorrectLen = 4
@@ -288,9 +284,53 @@ func maxEdits(n int) int {
 	return 2
 }
 
-// known reports whether w is in the vocabulary or the word lists.
+// known reports whether w is in the vocabulary or the word lists, or is a
+// compound of two listed words.
 func (r *Reader) known(w string) bool {
-	return r.vocab.has(w) || r.lex.has(w)
+	return r.vocab.has(w) || r.lex.has(w) || r.lex.compound(w)
+}
+
+// minPart is the shortest part of a compound, in letters.
+const minPart = 3
+
+// compound reports whether w is two listed words written together, with
+// or without a linking s ("kern"+"systeem", "uitvoering"+"s"+"toets"), the
+// way Dutch forms new words that no word list holds.
+func (l *lexicon) compound(w string) bool {
+	rs := []rune(strings.ToLower(w))
+	for i := minPart; i+minPart <= len(rs); i++ {
+		if !l.has(string(rs[:i])) {
+			continue
+		}
+		if l.has(string(rs[i:])) || rs[i] == 's' && i+1+minPart <= len(rs) && l.has(string(rs[i+1:])) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearCompound returns the compounds within maxDist edits of w whose
+// first part is a listed word spelled exactly as in w and whose second
+// part is a listed word within the edits ("kernsysteen" -> "kernsysteem").
+func (l *lexicon) nearCompound(w string, maxDist int) []match {
+	rs := []rune(strings.ToLower(w))
+	var out []match
+	for i := minPart; i+minPart <= len(rs); i++ {
+		head := string(rs[:i])
+		if !l.has(head) {
+			continue
+		}
+		tail := rs[i:]
+		if rs[i] == 's' && l.has(head) && i+1+minPart <= len(rs) {
+			for _, m := range l.near(string(rs[i+1:]), min(maxDist, maxEdits(len(rs)-i-1))) {
+				out = append(out, match{head + "s" + m.word, m.dist})
+			}
+		}
+		for _, m := range l.near(string(tail), min(maxDist, maxEdits(len(tail)))) {
+			out = append(out, match{head + m.word, m.dist})
+		}
+	}
+	return out
 }
 
 // correct returns the replacement for a word read with confidence conf, and
@@ -299,7 +339,7 @@ func (r *Reader) known(w string) bool {
 // unique nearest candidate; the workshop vocabulary wins a tie with the
 // word lists.
 func (r *Reader) correct(word string, conf float64) (string, bool) {
-	if conf >= correctBelow {
+	if conf >= r.steps.correctBelow {
 		return "", false
 	}
 	lead, core, trail := splitPunct(word)
@@ -309,9 +349,10 @@ func (r *Reader) correct(word string, conf float64) (string, bool) {
 	}
 	d := maxEdits(n)
 	vbest, vok := unique(r.vocab.near(core, d))
-	lbest, lok := unique(r.lex.near(core, d))
+	lex := append(r.lex.near(core, d), r.lex.nearCompound(core, d)...)
+	lbest, lok := unique(lex)
 	vm := nearest(r.vocab.near(core, d))
-	lm := nearest(r.lex.near(core, d))
+	lm := nearest(lex)
 	var pick string
 	switch {
 	case vok && (lm < 0 || vbest.dist <= lm):

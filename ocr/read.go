@@ -13,6 +13,7 @@ import (
 // Binarisations the preprocessing can hand to Tesseract.
 const (
 	binGray    = iota // the flattened gray image; Tesseract thresholds it itself
+	binStretch        // the flattened gray image, contrast stretched from ink to paper
 	binOtsu           // a global Otsu threshold of the flattened image
 	binSauvola        // Sauvola's local threshold
 )
@@ -21,31 +22,37 @@ const (
 // choice the measurements in eval_test.go support; the evaluation turns
 // single steps off to show what each one gains.
 type steps struct {
-	project    bool    // ink/paper colour projection instead of plain luma
-	flatten    bool    // divide by the estimated background
-	scale      bool    // scale letters to targetHeight
-	target     float64 // median letter height to scale to, in pixels
-	binarize   int     // binGray, binOtsu or binSauvola
-	orient     bool    // try the note turned a half (and quarter) turn
-	modes      bool    // try sparse-text and single-line modes when unsure
-	tessDict   bool    // Tesseract's own word lists (load_system_dawg, load_freq_dawg)
-	correct    bool    // correct unsure words against word lists
-	padding    int     // white margin, in pixels
-	goodEnough float64 // a first attempt at least this sure is kept as it is
+	project  bool    // ink/paper colour projection instead of plain luma
+	flatten  bool    // divide by the estimated background
+	scale    bool    // scale letters to targetHeight
+	target   float64 // median letter height to scale to, in pixels
+	upOnly   bool    // scale small letters up, never large ones down
+	binarize int     // binGray, binOtsu or binSauvola
+	orient   bool    // try the note turned a half (and quarter) turn
+	modes    bool    // try sparse-text and single-line modes when unsure
+	tessDict bool    // Tesseract's own word lists (load_system_dawg, load_freq_dawg)
+	correct  bool    // correct unsure words against word lists
+	// correctBelow is the word confidence under which a word in no word
+	// list may be replaced; a word read at least this surely stays, known
+	// or not.
+	correctBelow float64
+	padding      int     // white margin, in pixels
+	goodEnough   float64 // a first attempt at least this sure is kept as it is
 }
 
 var defaultSteps = steps{
-	project:    true,
-	flatten:    true,
-	scale:      true,
-	target:     40,
-	binarize:   binOtsu,
-	orient:     true,
-	modes:      true,
-	tessDict:   true,
-	correct:    true,
-	padding:    24,
-	goodEnough: 80,
+	project:      false,
+	flatten:      true,
+	scale:        true,
+	target:       50,
+	binarize:     binGray,
+	orient:       true,
+	modes:        true,
+	tessDict:     true,
+	correct:      true,
+	correctBelow: 85,
+	padding:      24,
+	goodEnough:   80,
 }
 
 // prepared is a crop made ready for Tesseract, with what is needed to map
@@ -56,6 +63,7 @@ type prepared struct {
 	flat     *gray       // flattened ink image, crop size, upright as given
 	scale    float64     // factor from crop pixels to Tesseract pixels
 	vertical bool        // the text lines run up and down
+	letters  int         // letter-sized ink components: about how many characters there are
 	images   map[int]*gray
 	steps    steps
 }
@@ -93,8 +101,16 @@ func (r *Reader) prepare(crop image.Image) *prepared {
 		return nil
 	}
 	p := &prepared{origin: crop.Bounds().Min, w: w, h: h, flat: g, scale: 1, images: map[int]*gray{}, steps: s}
+	for _, b := range bs {
+		if d := max(b.box.Dx(), b.box.Dy()); float64(d) >= lh/2 && float64(d) <= 2.5*lh {
+			p.letters++
+		}
+	}
 	if s.scale {
 		p.scale = math.Min(4, math.Max(0.2, s.target/lh))
+		if s.upOnly {
+			p.scale = max(1, p.scale)
+		}
 		if math.Abs(p.scale-1) < 0.1 {
 			p.scale = 1
 		}
@@ -116,6 +132,8 @@ func (p *prepared) image(k int) *gray {
 		g = resize(g, p.scale)
 	}
 	switch p.steps.binarize {
+	case binStretch:
+		g = stretch(g, percentile(g, 0.005), percentile(g, 0.6))
 	case binOtsu:
 		g = threshold(g, otsu(g))
 	case binSauvola:
@@ -186,6 +204,15 @@ func (r *Reader) recognise(ctx context.Context, c *gosseract.Client, p *prepared
 		if err != nil {
 			return err
 		}
+		// A reading of far fewer characters than there are letters on the
+		// note (a turned note read as "it") is worse than its confidence.
+		var chars int
+		for _, w := range a.words {
+			chars += alnumLen(w.text)
+		}
+		if want := 0.6 * float64(p.letters); float64(chars) < want {
+			a.score *= float64(chars) / want
+		}
 		a.k = k
 		if a.score > best.score {
 			best = a
@@ -197,12 +224,12 @@ func (r *Reader) recognise(ctx context.Context, c *gosseract.Client, p *prepared
 	}
 	// A sideways note gives no hint which way it was turned: read both.
 	if s.orient && (p.vertical || best.score < s.goodEnough) {
-		if err := try(k0+2, gosseract.PSM_SINGLE_BLOCK); err != nil {
+		if err := try((k0+2)%4, gosseract.PSM_SINGLE_BLOCK); err != nil {
 			return best, err
 		}
-		if p.vertical && best.score < s.goodEnough/2 {
+		if best.score < s.goodEnough*3/4 {
 			// the line direction may have been misjudged
-			for _, k := range []int{0, 2} {
+			for _, k := range []int{(k0 + 3) % 4, (k0 + 1) % 4} {
 				if err := try(k, gosseract.PSM_SINGLE_BLOCK); err != nil {
 					return best, err
 				}
@@ -255,8 +282,36 @@ func run(c *gosseract.Client, g *gray, mode gosseract.PageSegMode) (attempt, err
 		}
 		a.words = append(a.words, rawWord{text: bb.Word, box: bb.Box, conf: bb.Confidence, line: n})
 	}
-	a.score = score(a.words)
+	a.score = score(a.words) * coverage(g, a.words)
 	return a, nil
+}
+
+// coverage is the share of the ink of g that lies inside the word boxes:
+// an attempt that leaves a line out is worse than its confidence says.
+func coverage(g *gray, ws []rawWord) float64 {
+	t := otsu(g)
+	in := make([]bool, len(g.pix))
+	for _, w := range ws {
+		b := w.box.Intersect(image.Rect(0, 0, g.w, g.h))
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				in[y*g.w+x] = true
+			}
+		}
+	}
+	var ink, covered int
+	for i, v := range g.pix {
+		if v <= t {
+			ink++
+			if in[i] {
+				covered++
+			}
+		}
+	}
+	if ink == 0 {
+		return 0
+	}
+	return float64(covered) / float64(ink)
 }
 
 // score is the mean word confidence weighted by the number of letters and

@@ -21,77 +21,87 @@ const (
 	noiseConf = 60
 )
 
+// token is one word of the note's text: one Tesseract word, or two joined
+// over a line break at a hyphen.
+type token struct {
+	text  string
+	conf  float64
+	parts []int // indices into the Reading's Words
+	known bool
+	fixed bool
+}
+
 // finish turns the best attempt into a Reading: boxes in crop pixels,
 // corrected words, the text with clean whitespace and joined hyphenation,
 // and the calibrated confidence.
 func (r *Reader) finish(a attempt, p *prepared) wallscan.Reading {
-	type word struct {
-		wallscan.Word
-		line  int
-		known bool
-		fixed bool
-	}
-	var ws []word
+	var words []wallscan.Word
+	var lineOf []int
 	for _, w := range a.words {
-		t := strings.TrimSpace(w.text)
-		if t == "" {
+		t := normaliseDashes(strings.TrimSpace(w.text))
+		if t == "" || alnumLen(t) == 0 && w.conf < noiseConf {
 			continue
 		}
-		if alnumLen(t) == 0 && w.conf < noiseConf {
-			continue
-		}
-		out := word{Word: wallscan.Word{Text: t, Box: p.toCrop(w.box, a.k), Confidence: w.conf}, line: w.line}
-		if p.steps.correct {
-			if fixed, ok := r.correct(t, w.conf); ok {
-				out.Text, out.fixed = fixed, true
-			}
-		}
-		_, core, _ := splitPunct(out.Text)
-		out.known = out.fixed || alnumLen(core) < 3 || r.known(core) || !allLetters(core)
-		ws = append(ws, out)
+		words = append(words, wallscan.Word{Text: t, Box: p.toCrop(w.box, a.k), Confidence: w.conf})
+		lineOf = append(lineOf, w.line)
 	}
-	reading := wallscan.Reading{}
-	if len(ws) == 0 {
-		reading.Review = true
-		return reading
+	if len(words) == 0 {
+		return wallscan.Reading{Review: true}
 	}
-	// Text: words of a line joined by a space, lines by a space too, except
-	// that a line ending in a hyphenated part joins the next line's word.
-	var b strings.Builder
-	for i, w := range ws {
-		if i > 0 {
-			prev := ws[i-1]
-			switch join := hyphenJoin(prev.Text, w.Text); {
-			case prev.line != w.line && join == joinDrop:
-				s := b.String()
-				b.Reset()
-				b.WriteString(strings.TrimSuffix(s, "-"))
-			case prev.line != w.line && join == joinKeep:
+	// Tokens: a word that ends a line with a hyphen joins the first word of
+	// the next line.
+	var toks []token
+	for i, w := range words {
+		if n := len(toks); n > 0 && lineOf[i] != lineOf[i-1] {
+			prev := &toks[n-1]
+			switch r.hyphenJoin(prev.text, w.Text) {
+			case joinDrop:
+				prev.text = strings.TrimSuffix(prev.text, "-") + w.Text
+			case joinKeep:
+				prev.text += w.Text
 			default:
-				b.WriteByte(' ')
+				toks = append(toks, token{text: w.Text, conf: w.Confidence, parts: []int{i}})
+				continue
+			}
+			prev.conf = min(prev.conf, w.Confidence)
+			prev.parts = append(prev.parts, i)
+			continue
+		}
+		toks = append(toks, token{text: w.Text, conf: w.Confidence, parts: []int{i}})
+	}
+	for i := range toks {
+		t := &toks[i]
+		if p.steps.correct {
+			if fixed, ok := r.correct(t.text, t.conf); ok {
+				t.text, t.fixed = fixed, true
+				if len(t.parts) == 1 {
+					words[t.parts[0]].Text = fixed
+				}
 			}
 		}
-		b.WriteString(w.Text)
+		_, core, _ := splitPunct(t.text)
+		t.known = t.fixed || alnumLen(core) < 3 || !allLetters(core) || r.known(core)
 	}
-	reading.Text = cleanSpace(b.String())
-	// Confidence.
+	commas(toks)
+	texts := make([]string, len(toks))
+	for i, t := range toks {
+		texts[i] = t.text
+	}
+	reading := wallscan.Reading{Text: cleanSpace(strings.Join(texts, " ")), Words: words}
 	var sum, n float64
-	for _, w := range ws {
-		c := w.Confidence
-		if w.fixed {
+	for _, t := range toks {
+		c := t.conf
+		if t.fixed {
 			c = min(c+20, correctedConf)
-		} else if !w.known {
+		} else if !t.known {
 			c *= unknownWeight
 		}
-		l := float64(max(1, alnumLen(w.Text)))
+		l := float64(max(1, alnumLen(t.text)))
 		sum += c * l
 		n += l
 	}
 	reading.Confidence = clamp(sum/n, 0, 100)
 	reading.Review = reading.Confidence < r.review
-	for _, w := range ws {
-		reading.Words = append(reading.Words, w.Word)
-	}
 	return reading
 }
 
@@ -102,23 +112,70 @@ const (
 	joinKeep        // a hyphenated compound: keep the hyphen, no space
 )
 
-// hyphenJoin says how a line ending in prev continues with next. A
-// lower-case letter, a hyphen and a lower-case letter is one word split by
-// the writer ("gegevens-" + "deling"); an upper-case letter or a digit
-// before the hyphen marks a compound that keeps it ("ICT-" + "afdeling").
-func hyphenJoin(prev, next string) int {
+// hyphenJoin says how a line ending in prev continues with next. A word
+// broken by the writer loses its hyphen ("gegevens-" + "deling"); a word
+// spelled with a hyphen keeps it: one the word lists hold with a hyphen
+// ("zee-egel"), a compound with a number ("2e-lijns") or with an
+// abbreviation in capitals before lower case ("ICT-" + "afdeling").
+func (r *Reader) hyphenJoin(prev, next string) int {
 	if !strings.HasSuffix(prev, "-") || utf8.RuneCountInString(prev) < 2 {
 		return joinNone
 	}
-	before, _ := utf8.DecodeLastRuneInString(strings.TrimSuffix(prev, "-"))
+	left := strings.TrimSuffix(prev, "-")
+	before, _ := utf8.DecodeLastRuneInString(left)
 	after, _ := utf8.DecodeRuneInString(next)
-	switch {
-	case !unicode.IsLetter(after) || !(unicode.IsLetter(before) || unicode.IsDigit(before)):
+	if !unicode.IsLetter(after) || !(unicode.IsLetter(before) || unicode.IsDigit(before)) {
 		return joinNone
-	case unicode.IsLower(before) && unicode.IsLower(after):
-		return joinDrop
 	}
-	return joinKeep
+	_, l, _ := splitPunct(left)
+	_, rgt, _ := splitPunct(next)
+	switch {
+	case unicode.IsDigit(before), strings.ToUpper(l) == l && unicode.IsLower(after):
+		return joinKeep
+	case r.lex.has(l + "-" + rgt):
+		return joinKeep
+	case vowelClash(l, rgt) && r.known(l) && r.known(rgt):
+		// Dutch writes a hyphen where two words meet in vowels that could
+		// be read as one sound: offerte-aanvragen, zee-egel.
+		return joinKeep
+	}
+	return joinDrop
+}
+
+func vowelClash(l, r string) bool {
+	a, _ := utf8.DecodeLastRuneInString(strings.ToLower(l))
+	b, _ := utf8.DecodeRuneInString(strings.ToLower(r))
+	return strings.ContainsRune("aeiou", a) && strings.ContainsRune("aeiou", b)
+}
+
+// commas turns a full stop that ends a word into a comma when the next
+// word starts in lower case: after a full stop a sentence starts with a
+// capital, and a handwritten comma is often read as a full stop.
+func commas(toks []token) {
+	for i := 0; i+1 < len(toks); i++ {
+		t := toks[i].text
+		first, _ := utf8.DecodeRuneInString(toks[i+1].text)
+		if !strings.HasSuffix(t, ".") || !unicode.IsLower(first) {
+			continue
+		}
+		core := strings.TrimSuffix(t, ".")
+		if strings.Contains(core, ".") || utf8.RuneCountInString(core) < 2 || !allLetters(core) {
+			continue // an abbreviation such as o.a. or i.p.v.
+		}
+		toks[i].text = core + ","
+	}
+}
+
+// normaliseDashes makes a dash between two letters a hyphen: Tesseract
+// often reads a written hyphen as an en or em dash.
+func normaliseDashes(w string) string {
+	rs := []rune(w)
+	for i := 1; i+1 < len(rs); i++ {
+		if (rs[i] == '—' || rs[i] == '–') && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]) {
+			rs[i] = '-'
+		}
+	}
+	return string(rs)
 }
 
 // cleanSpace collapses runs of white space into one space and trims.
