@@ -22,6 +22,7 @@ type analysis struct {
 	vecs     []vec
 	wordID   map[string]int32
 	idf      map[string]float64 // by stem
+	docFreq  map[string]int     // notes that use a stem
 	nConcept int
 	themeIDs []string // theme keys in id order
 }
@@ -147,6 +148,7 @@ func analyse(notes []wallscan.GroupNote, m *matcher, st *stemmer, w Weights) *an
 	for s, df := range docFreq {
 		an.idf[s] = math.Log((N + 1) / float64(df))
 	}
+	an.docFreq = docFreq
 	for i := range an.notes {
 		nt := &an.notes[i]
 		words := vecBuilder{}
@@ -273,11 +275,22 @@ func (an *analysis) describe(idx []int, m *matcher) description {
 			}
 		}
 	}
+	// A keyword is used by many of the group's notes and few others: its
+	// score is the group's count times the log of its lift (the share of
+	// the group's notes that use it over the share of all notes).
 	var ws []wordScore
+	nAll := float64(len(an.notes))
 	for s, k := range df {
-		score := float64(k) * (an.idf[s] + 0.1)
-		if len(idx) > 1 && k < 2 {
+		if isNumber(s) && len(s) < 4 {
+			continue
+		}
+		lift := (float64(k) / float64(len(idx))) / (float64(max(an.docFreq[s], k)) / nAll)
+		score := float64(k) * math.Log(1+lift)
+		if len(idx) > 2 && k < 2 {
 			score *= 0.25 // a word of one note says little about a group
+		}
+		if m.known(s) {
+			score *= 2 // a word of the domain says more than a word of the sentence
 		}
 		ws = append(ws, wordScore{s, score})
 	}
@@ -338,4 +351,14 @@ func anyKnown(m *matcher, keys []string) bool {
 		}
 	}
 	return false
+}
+
+// isNumber reports whether s is all digits.
+func isNumber(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
