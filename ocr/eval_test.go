@@ -16,6 +16,7 @@ import (
 	"github.com/otiai10/gosseract/v2"
 
 	"wallscan"
+	"wallscan/synth"
 )
 
 // The evaluation reads corpus notes drawn with known text and measures the
@@ -29,6 +30,7 @@ var (
 	evalN    = flag.Int("evaln", 100, "number of corpus notes in the evaluation")
 	only     = flag.String("only", "", "with -ablation: only the variants whose name contains this")
 	noPlain  = flag.Bool("noplain", false, "skip plain tesseract in the evaluation")
+	evalSet  = flag.String("set", "wall", "evaluation notes: wall (standard-level walls), hard (hard-level walls) or clean (synth.RenderNote)")
 )
 
 // evalCase is one note of the evaluation.
@@ -150,10 +152,13 @@ func evalCases(t testing.TB, set string, n int) []evalCase {
 		return c
 	}
 	var c []evalCase
-	if set == "clean" {
+	switch set {
+	case "clean":
 		c = drawCleanCases(t, n)
-	} else {
-		c = drawWallCases(t, n)
+	case "hard":
+		c = drawWallCases(t, n, synth.LevelHard)
+	default:
+		c = drawWallCases(t, n, synth.LevelStandard)
 	}
 	evalCache[key] = c
 	return c
@@ -204,7 +209,7 @@ func TestEvaluation(t *testing.T) {
 	if testing.Short() {
 		n = 20
 	}
-	cases := evalCases(t, "wall", n)
+	cases := evalCases(t, *evalSet, n)
 	r := testReader(t)
 	read := func(m image.Image) (wallscan.Reading, error) { return r.Read(context.Background(), m) }
 	got := evaluate(t, cases, read)

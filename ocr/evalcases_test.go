@@ -43,10 +43,9 @@ func drawCleanCases(t testing.TB, n int) []evalCase {
 	return out
 }
 
-// drawWallCases cuts about n fully visible notes out of standard-level
-// walls: half the walls hand-lettered (a few printed notes among them, as
+// drawWallCases cuts n fully visible notes out of walls of a level: half the walls hand-lettered (a few printed notes among them, as
 // synth mixes them), half all printed.
-func drawWallCases(t testing.TB, n int) []evalCase {
+func drawWallCases(t testing.TB, n int, level synth.Level) []evalCase {
 	t.Helper()
 	var hand, printed []evalCase
 	for seed := int64(1); len(hand) < n/2 || len(printed) < n-n/2; seed++ {
@@ -54,7 +53,7 @@ func drawWallCases(t testing.TB, n int) []evalCase {
 		if all && len(printed) >= n-n/2 || !all && len(hand) >= n/2 {
 			continue
 		}
-		w, err := synth.Generate(synth.Options{Seed: seed, Level: synth.LevelStandard, Printed: all})
+		w, err := synth.Generate(synth.Options{Seed: seed, Level: level, Printed: all})
 		if err != nil {
 			t.Fatal(err)
 		}

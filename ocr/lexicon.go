@@ -336,8 +336,11 @@ func (l *lexicon) nearCompound(w string, maxDist int) []match {
 // correct returns the replacement for a word read with confidence conf, and
 // whether there is one. It keeps any surrounding punctuation and the
 // word's capitalisation. A replacement must be close (maxEdits) and the
-// unique nearest candidate; the workshop vocabulary wins a tie with the
-// word lists.
+// one nearest candidate. Candidates come in tiers: the workshop
+// vocabulary, then the word lists, then compounds of listed words; the
+// first tier with a candidate at the nearest distance decides, and a tie
+// within it is broken only by length (OCR mostly misreads letters rather
+// than adding or losing them); an unbroken tie corrects nothing.
 func (r *Reader) correct(word string, conf float64) (string, bool) {
 	if conf >= r.steps.correctBelow {
 		return "", false
@@ -348,21 +351,36 @@ func (r *Reader) correct(word string, conf float64) (string, bool) {
 		return "", false
 	}
 	d := maxEdits(n)
-	vbest, vok := unique(r.vocab.near(core, d))
-	lex := append(r.lex.near(core, d), r.lex.nearCompound(core, d)...)
-	lbest, lok := unique(lex)
-	vm := nearest(r.vocab.near(core, d))
-	lm := nearest(lex)
-	var pick string
-	switch {
-	case vok && (lm < 0 || vbest.dist <= lm):
-		pick = vbest.word
-	case lok && (vm < 0 || lbest.dist < vm):
-		pick = matchCase(lbest.word, core)
-	default:
+	tiers := [][]match{r.vocab.near(core, d), r.lex.near(core, d), r.lex.nearCompound(core, d)}
+	best := -1
+	for _, ms := range tiers {
+		if m := nearest(ms); m >= 0 && (best < 0 || m < best) {
+			best = m
+		}
+	}
+	if best < 0 {
 		return "", false
 	}
-	return lead + pick + trail, true
+	for i, ms := range tiers {
+		var at []match
+		for _, m := range ms {
+			if m.dist == best {
+				at = append(at, m)
+			}
+		}
+		if len(at) == 0 {
+			continue
+		}
+		pick, ok := unique(at, n)
+		if !ok {
+			return "", false
+		}
+		if i > 0 {
+			pick.word = matchCase(pick.word, core)
+		}
+		return lead + pick.word + trail, true
+	}
+	return "", false
 }
 
 // nearest returns the smallest distance among ms, or -1.
@@ -376,19 +394,28 @@ func nearest(ms []match) int {
 	return d
 }
 
-// unique returns the single match at the smallest distance, if there is
-// exactly one (case-insensitively).
-func unique(ms []match) (match, bool) {
-	d := nearest(ms)
-	var best match
-	found := map[string]bool{}
+// unique returns the one word among ms (all at the same distance), case
+// aside; with several, the one word of n letters if there is exactly one.
+func unique(ms []match, n int) (match, bool) {
+	words := map[string]match{}
 	for _, m := range ms {
-		if m.dist == d {
-			found[strings.ToLower(m.word)] = true
-			best = m
+		words[strings.ToLower(m.word)] = m
+	}
+	if len(words) == 1 {
+		for _, m := range words {
+			return m, true
 		}
 	}
-	return best, len(found) == 1
+	var same []match
+	for _, m := range words {
+		if utf8.RuneCountInString(m.word) == n {
+			same = append(same, m)
+		}
+	}
+	if len(same) == 1 {
+		return same[0], true
+	}
+	return match{}, false
 }
 
 // matchCase gives the lower-case word w the capitalisation of like.

@@ -54,7 +54,7 @@ type Options struct {
 const (
 	// DefaultReviewThreshold is the confidence below which a reading is
 	// marked for review unless Options say otherwise.
-	DefaultReviewThreshold = 70
+	DefaultReviewThreshold = 80
 
 	// MinCropSide is the shortest crop side, in pixels, worth reading;
 	// a smaller crop gives an empty Reading marked for review.
@@ -197,6 +197,9 @@ func newWithSteps(o Options, s steps) (*Reader, error) {
 	if o.NoCorrection {
 		r.steps.correct = false
 	}
+	// The word lists take about a second to load: start now, so the
+	// first note does not wait for them.
+	go r.lex.load()
 	// Tesseract's own dictionaries are switched at initialisation only,
 	// through a config file.
 	f, err := os.CreateTemp("", "wallscan-ocr-*.config")

@@ -180,7 +180,9 @@ type attempt struct {
 	k     int
 	mode  gosseract.PageSegMode
 	words []rawWord
-	score float64
+	// conf is the mean word confidence, complete the share of the note's
+	// ink the words account for; score = conf x complete ranks attempts.
+	conf, complete, score float64
 }
 
 // recognise runs Tesseract over the prepared note: upright in block mode
@@ -211,8 +213,9 @@ func (r *Reader) recognise(ctx context.Context, c *gosseract.Client, p *prepared
 			chars += alnumLen(w.text)
 		}
 		if want := 0.6 * float64(p.letters); float64(chars) < want {
-			a.score *= float64(chars) / want
+			a.complete *= float64(chars) / want
 		}
+		a.score = a.conf * a.complete
 		a.k = k
 		if a.score > best.score {
 			best = a
@@ -282,7 +285,8 @@ func run(c *gosseract.Client, g *gray, mode gosseract.PageSegMode) (attempt, err
 		}
 		a.words = append(a.words, rawWord{text: bb.Word, box: bb.Box, conf: bb.Confidence, line: n})
 	}
-	a.score = score(a.words) * coverage(g, a.words)
+	a.conf = score(a.words)
+	a.complete = coverage(g, a.words)
 	return a, nil
 }
 

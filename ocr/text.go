@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,6 +22,41 @@ const (
 	noiseConf = 60
 )
 
+// meaningful are the symbols a note may hold as a word of their own
+// ("AVG & Woo", "?"); other words without letters or digits, such as "|"
+// from a note's edge, are dropped.
+const meaningful = "&+?!%€#@=>"
+
+// ligatures spells out the ligatures Tesseract's Dutch model writes for ij.
+var ligatures = strings.NewReplacer("ĳ", "ij", "Ĳ", "IJ")
+
+// plausible reports whether a word looks like a word: in the word lists
+// or the vocabulary (short words too), a compound, a number, or an
+// abbreviation in capitals; not a mix of letters and stray symbols.
+func (r *Reader) plausible(w string) bool {
+	_, core, _ := splitPunct(w)
+	if core == "" {
+		return alnumLen(w) == 0 && strings.ContainsAny(w, meaningful)
+	}
+	if strings.ContainsAny(core, "|<>{}[]\\_~^*") {
+		return false
+	}
+	if !allLetters(core) {
+		// numbers, dates, 2e, mixed words with a hyphen or apostrophe
+		for _, part := range strings.FieldsFunc(core, func(r rune) bool { return r == '-' || r == '\'' || r == '/' }) {
+			if allLetters(part) && !r.plausible(part) {
+				return false
+			}
+		}
+		return true
+	}
+	if r.known(core) {
+		return true
+	}
+	n := utf8.RuneCountInString(core)
+	return n >= 2 && n <= 5 && strings.ToUpper(core) == core && strings.ToLower(core) != core
+}
+
 // token is one word of the note's text: one Tesseract word, or two joined
 // over a line break at a hyphen.
 type token struct {
@@ -38,8 +74,8 @@ func (r *Reader) finish(a attempt, p *prepared) wallscan.Reading {
 	var words []wallscan.Word
 	var lineOf []int
 	for _, w := range a.words {
-		t := normaliseDashes(strings.TrimSpace(w.text))
-		if t == "" || alnumLen(t) == 0 && w.conf < noiseConf {
+		t := normaliseDashes(ligatures.Replace(strings.TrimSpace(w.text)))
+		if t == "" || alnumLen(t) == 0 && (w.conf < noiseConf || !strings.ContainsAny(t, meaningful)) {
 			continue
 		}
 		words = append(words, wallscan.Word{Text: t, Box: p.toCrop(w.box, a.k), Confidence: w.conf})
@@ -79,8 +115,7 @@ func (r *Reader) finish(a attempt, p *prepared) wallscan.Reading {
 				}
 			}
 		}
-		_, core, _ := splitPunct(t.text)
-		t.known = t.fixed || alnumLen(core) < 3 || !allLetters(core) || r.known(core)
+		t.known = t.fixed || r.plausible(t.text)
 	}
 	commas(toks)
 	texts := make([]string, len(toks))
@@ -100,7 +135,8 @@ func (r *Reader) finish(a attempt, p *prepared) wallscan.Reading {
 		sum += c * l
 		n += l
 	}
-	reading.Confidence = clamp(sum/n, 0, 100)
+	// A reading that leaves much of the ink unexplained misses words.
+	reading.Confidence = clamp(sum/n*math.Sqrt(a.complete), 0, 100)
 	reading.Review = reading.Confidence < r.review
 	return reading
 }
