@@ -24,11 +24,17 @@ func TestDebugDump(t *testing.T) {
 	if l := os.Getenv("WALLSCAN_DEBUG_LEVEL"); l != "" {
 		level = synth.Level(l)
 	}
+	var r image.Rectangle
+	fmt.Sscanf(os.Getenv("WALLSCAN_DEBUG_RECT"), "%d,%d,%d,%d", &r.Min.X, &r.Min.Y, &r.Max.X, &r.Max.Y)
 	debugMask = func(name string, m []byte, w, h int) {
 		img := image.NewGray(image.Rect(0, 0, w, h))
 		copy(img.Pix, m)
+		var out image.Image = img
+		if !r.Empty() && r.Max.X <= w && r.Max.Y <= h {
+			out = img.SubImage(r)
+		}
 		f, _ := os.Create(fmt.Sprintf("%s/%s.png", dir, name))
-		png.Encode(f, img)
+		png.Encode(f, out)
 		f.Close()
 	}
 	debugLog = t.Logf

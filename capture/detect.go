@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -18,7 +19,22 @@ const (
 	fgThreshold = 51 // 3.2 spreads
 	// edgeThreshold is the colour step (8-bit Lab, L and chroma weighted)
 	// that marks the border between two notes or a note and its shadow.
-	edgeThreshold = 14
+	edgeThreshold = 10
+	// valleyThreshold is how much darker (8-bit L) than the paper on both
+	// sides a thin line must be to separate notes: the soft shadow a note
+	// casts on the one below it.
+	valleyThreshold = 6
+	// inkRatio (percent) and inkWindow: a pixel darker than inkRatio of
+	// the brightest within inkWindow pixels is writing.
+	inkRatio  = 60
+	inkWindow = 11
+	// splitErode is the kernel that shrinks the seeds inside a region
+	// that holds several notes, breaking the thin bridges where the
+	// border between two notes has a gap.
+	splitErode = 9
+	// valleyReach is the half-width, in working pixels, of the lines
+	// valleyMap looks for.
+	valleyReach = 3
 	// minSolidity is the least share of its convex hull a single note fills.
 	minSolidity = 0.86
 	// minQuadFit is the least hull-to-quad area ratio of a single note.
@@ -41,6 +57,11 @@ const (
 	// notchDepth is the least depth of a concave notch, as a fraction of
 	// the median note side, where two touching notes are cut apart.
 	notchDepth = 0.06
+	// lineEdgeThreshold is the faint colour step or shadow that may mark
+	// the straight border of a note inside a region.
+	lineEdgeThreshold = 6
+	// maxCutLines bounds the straight lines cut along in one region.
+	maxCutLines = 12
 )
 
 // debugLog, when set by a test, receives notes on decisions.
@@ -147,6 +168,48 @@ func edgeMap(lab []byte, w, h int) []byte {
 	return out
 }
 
+// inkMask marks writing and its rim: pixels much darker than the
+// brightest paper around them, grown by a pixel. Colour steps there are
+// the writing, not the border of a note.
+func inkMask(lab []byte, w, h int) []byte {
+	L := make([]byte, w*h)
+	for i := range L {
+		L[i] = lab[3*i]
+	}
+	lmax := morph(L, w, h, gocv.MorphDilate, inkWindow)
+	ink := make([]byte, w*h)
+	for i, v := range L {
+		if lmax[i] > 80 && int(v)*100 < inkRatio*int(lmax[i]) {
+			ink[i] = 255
+		}
+	}
+	return morph(ink, w, h, gocv.MorphDilate, 5)
+}
+
+// valleyMap returns, per pixel, how much darker it is than the pixels
+// valleyReach steps away on both sides, in the direction where that is
+// most: thin dark lines such as shadows between overlapping notes.
+func valleyMap(lab []byte, w, h int) []byte {
+	const r = valleyReach
+	out := make([]byte, w*h)
+	L := func(i int) int { return int(lab[3*i]) }
+	steps := [4]int{r, r * w, r * (w + 1), r * (w - 1)}
+	for y := r; y < h-r; y++ {
+		for x := r; x < w-r; x++ {
+			i := y*w + x
+			c := L(i)
+			best := 0
+			for _, d := range steps {
+				if v := min(L(i-d), L(i+d)) - c; v > best {
+					best = v
+				}
+			}
+			out[i] = byte(min(best, 255))
+		}
+	}
+	return out
+}
+
 // regions collects per-label extents of a label image (labels > minLabel).
 func regions(labels []int32, w, h int, minLabel int32) map[int32]*region {
 	rs := map[int32]*region{}
@@ -235,17 +298,28 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 
 	// Seeds: note paper away from colour steps.
 	edges := edgeMap(lab, w, h)
+	valleys := valleyMap(lab, w, h)
+	ink := inkMask(lab, w, h)
 	seed := make([]byte, w*h)
 	for i := range seed {
-		if fg[i] != 0 && edges[i] < edgeThreshold {
+		if fg[i] != 0 && edges[i] < edgeThreshold && valleys[i] < valleyThreshold {
 			seed[i] = 255
 		}
 	}
 	seed = morph(seed, w, h, gocv.MorphOpen, 5)
 	if debugMask != nil {
+		debugMask("lab-L", func() []byte {
+			g := make([]byte, w*h)
+			for i := range g {
+				g[i] = lab[3*i]
+			}
+			return g
+		}(), w, h)
 		debugMask("fg", fg, w, h)
 		debugMask("seed", seed, w, h)
 		debugMask("edges", edges, w, h)
+		debugMask("valleys", valleys, w, h)
+		debugMask("ink", ink, w, h)
 	}
 
 	minArea := s.opts.MinNoteArea * float64(w*h)
@@ -314,7 +388,7 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 		sort.Float64s(areas)
 		medArea = areas[(len(areas)-1)/2] // the lower median: pairs must not set the size
 	}
-	sp := splitter{w: w, h: h, ws: ws, edges: edges, blur: blur, minArea: minArea, medArea: medArea}
+	sp := splitter{w: w, h: h, ws: ws, edges: edges, valleys: valleys, ink: ink, lab: lab, blur: blur, minArea: minArea, medArea: medArea}
 	for _, f := range fs {
 		if debugLog != nil {
 			sw, sh := f.c.q.sides()
@@ -385,6 +459,9 @@ type splitter struct {
 	w, h    int
 	ws      []int32
 	edges   []byte
+	valleys []byte
+	ink     []byte
+	lab     []byte
 	blur    gocv.Mat
 	minArea float64
 	medArea float64
@@ -409,21 +486,28 @@ func (sp *splitter) split(r *region, c candidate, ok bool) []candidate {
 	for y := 0; y < rh; y++ {
 		for x := 0; x < rw; x++ {
 			i := y*rw + x
-			if mask[i] != 0 && sp.edges[(y+rect.Min.Y)*sp.w+x+rect.Min.X] < splitEdgeThreshold {
+			j := (y+rect.Min.Y)*sp.w + x + rect.Min.X
+			if mask[i] != 0 && sp.edges[j] < splitEdgeThreshold && sp.valleys[j] < valleyThreshold {
 				seeds[i] = 255
 			}
 		}
 	}
 	seeds = morph(seeds, rw, rh, gocv.MorphOpen, 5)
+	seeds = morph(seeds, rw, rh, gocv.MorphErode, splitErode)
 	if parts := sp.grow(mask, seeds, rect); len(parts) > 1 {
 		return parts
 	}
-	// 2. Shape: cut between two concave notches of the outline, where the
+	// 2. Long straight lines inside the region: the borders of notes that
+	// overlap, too faint for the seeds but straight.
+	if parts := sp.cutAtLines(mask, rect); len(parts) > 1 {
+		return parts
+	}
+	// 3. Shape: cut between two concave notches of the outline, where the
 	// edges of two notes meet.
 	if parts := sp.cutAtNotches(mask, rect, 0); len(parts) > 1 {
 		return parts
 	}
-	// 3. A clean quad twice as long as it is wide and twice the median
+	// 4. A clean quad twice as long as it is wide and twice the median
 	// area: notes of one colour edge to edge.
 	if ok && sp.medArea > 0 {
 		sw, sh := c.q.sides()
@@ -485,6 +569,16 @@ func (sp *splitter) grow(mask, seeds []byte, rect image.Rectangle) []candidate {
 		}
 	}
 	rs := regions(out, rw, rh, 1)
+	if sp.medArea > 0 {
+		local := make([]byte, 3*rw*rh)
+		for y := 0; y < rh; y++ {
+			o := 3 * ((y+rect.Min.Y)*sp.w + rect.Min.X)
+			copy(local[3*y*rw:3*(y+1)*rw], sp.lab[o:o+3*rw])
+		}
+		if mergeFragmentsMed(rs, out, rw, rh, local, sp.medArea) {
+			rs = regions(out, rw, rh, 1)
+		}
+	}
 	var parts []candidate
 	for _, r := range rs {
 		if float64(r.count) < sp.minArea {
@@ -745,7 +839,17 @@ func mergeFragments(rs map[int32]*region, ws []int32, w, h int, lab []byte, minA
 		return false
 	}
 	sort.Float64s(areas)
-	med := areas[(len(areas)-1)/2]
+	return mergeFragmentsMed(rs, ws, w, h, lab, areas[(len(areas)-1)/2])
+}
+
+// mergeFragmentsMed is mergeFragments with the usual note area given.
+func mergeFragmentsMed(rs map[int32]*region, ws []int32, w, h int, lab []byte, med float64) bool {
+	fits := map[int32]candidate{}
+	oks := map[int32]bool{}
+	for l, r := range rs {
+		c, ok := fitRegion(r)
+		fits[l], oks[l] = c, ok
+	}
 
 	// Mean colour and neighbours (across the one-pixel watershed lines).
 	type acc struct{ a, b float64 }
@@ -858,4 +962,55 @@ func unionRegion(a, b *region) *region {
 		}
 	}
 	return u
+}
+
+// cutAtLines cuts a region along the long straight faint edges inside it
+// (Hough segments at least half a note side long) and keeps the cut if
+// every part is a clean note.
+func (sp *splitter) cutAtLines(mask []byte, rect image.Rectangle) []candidate {
+	if sp.medArea <= 0 {
+		return nil
+	}
+	rw, rh := rect.Dx(), rect.Dy()
+	side := math.Sqrt(sp.medArea)
+	inner := morph(mask, rw, rh, gocv.MorphErode, 7)
+	lines := make([]byte, rw*rh)
+	for y := 0; y < rh; y++ {
+		for x := 0; x < rw; x++ {
+			i := y*rw + x
+			j := (y+rect.Min.Y)*sp.w + x + rect.Min.X
+			if inner[i] != 0 && sp.ink[j] == 0 && (sp.edges[j] >= lineEdgeThreshold || sp.valleys[j] >= lineEdgeThreshold) {
+				lines[i] = 255
+			}
+		}
+	}
+	lm := maskMat(lines, rw, rh)
+	defer lm.Close()
+	segs := gocv.NewMat()
+	defer segs.Close()
+	gocv.HoughLinesPWithParams(lm, &segs, 1, math.Pi/180, int(0.3*side), float32(0.45*side), 3)
+	sv := int32s(segs)
+	if len(sv) < 4 {
+		return nil
+	}
+	if len(sv) > 4*maxCutLines {
+		sv = sv[:4*maxCutLines]
+	}
+	cut := append([]byte(nil), mask...)
+	cm := maskMat(cut, rw, rh)
+	for k := 0; k+3 < len(sv); k += 4 {
+		a := pt{float64(sv[k]), float64(sv[k+1])}
+		b := pt{float64(sv[k+2]), float64(sv[k+3])}
+		d := b.sub(a)
+		d = d.mul(0.12 * side / math.Max(d.len(), 1))
+		a, b = a.sub(d), b.add(d)
+		gocv.Line(&cm, image.Pt(int(a.X), int(a.Y)), image.Pt(int(b.X), int(b.Y)), color.RGBA{}, 2)
+	}
+	cm.Close()
+	parts, _ := sp.fitParts(cut, rect, 0)
+	if debugLog != nil {
+		debugLog("cutAtLines %v: %d segments, %d parts", rect, len(sv)/4, len(parts))
+		debugMask(fmt.Sprintf("cut-%d-%d", rect.Min.X, rect.Min.Y), cut, rw, rh)
+	}
+	return parts
 }
