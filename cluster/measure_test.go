@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"unicode"
 
 	"wallscan"
+	"wallscan/bench"
 	"wallscan/cluster"
 	"wallscan/synth"
 )
@@ -94,30 +94,20 @@ func corpus(t testing.TB) []item {
 	return out
 }
 
-// lookalike holds letters a reader takes for each other.
-var lookalike = map[rune]string{
-	'a': "oe", 'e': "co", 'o': "a0", 'i': "l1j", 'l': "i1t", 'n': "mr", 'm': "n", 'r': "n",
-	'u': "vn", 'v': "u", 'c': "e", 'h': "b", 'b': "h", 't': "f", 'f': "t", 's': "5", 'g': "q", 'd': "a",
-}
-
-// noisy misreads about rate of the letters of s: swaps for look-alikes,
-// drops and doubles, as a reader does.
+// noisy misreads about rate of the characters of s as the bench does
+// (wallscan/bench addCharNoise): a character is replaced by a random
+// letter, dropped or doubled.
 func noisy(s string, rate float64, rng *rand.Rand) string {
 	var b strings.Builder
 	for _, r := range s {
-		if !unicode.IsLetter(r) || rng.Float64() >= rate {
+		if r == ' ' || rng.Float64() >= rate {
 			b.WriteRune(r)
 			continue
 		}
-		switch k := rng.Intn(10); {
-		case k < 6:
-			if alt := lookalike[unicode.ToLower(r)]; alt != "" {
-				rs := []rune(alt)
-				b.WriteRune(rs[rng.Intn(len(rs))])
-			} else {
-				b.WriteRune(rune('a' + rng.Intn(26)))
-			}
-		case k < 8: // dropped
+		switch rng.Intn(3) {
+		case 0:
+			b.WriteRune(rune('a' + rng.Intn(26)))
+		case 1: // dropped
 		default:
 			b.WriteRune(r)
 			b.WriteRune(r)
@@ -220,113 +210,22 @@ func run(t testing.TB, g *cluster.Grouper, items []item, noise float64, position
 	return ari(truth, pred), groups
 }
 
-// kmeansARI is the baseline: TF-IDF of lower-cased words with spherical
-// k-means given the true k (k-means++ seeding, best of five runs).
+// kmeansARI is the peer of wallscan bench: TF-IDF with k-means given the
+// true number of themes (bench.TFIDFKMeans).
 func kmeansARI(items []item, noise float64, seed int64) float64 {
 	rng := rand.New(rand.NewSource(seed))
-	k := 0
+	texts := make([]string, len(items))
 	truth := make([]int, len(items))
-	docs := make([]map[string]float64, len(items))
-	df := map[string]int{}
+	k := 0
 	for i, it := range items {
-		text := it.text
+		texts[i] = it.text
 		if noise > 0 {
-			text = noisy(text, noise, rng)
+			texts[i] = noisy(it.text, noise, rng)
 		}
 		truth[i] = it.theme
 		k = max(k, it.theme+1)
-		docs[i] = map[string]float64{}
-		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-			docs[i][w]++
-		}
-		for w := range docs[i] {
-			df[w]++
-		}
 	}
-	n := float64(len(items))
-	for _, d := range docs {
-		var norm float64
-		for w, tf := range d {
-			d[w] = tf * math.Log(n/float64(df[w]))
-			norm += d[w] * d[w]
-		}
-		for w := range d {
-			if norm > 0 {
-				d[w] /= math.Sqrt(norm)
-			}
-		}
-	}
-	dotm := func(a, b map[string]float64) float64 {
-		var s float64
-		for w, x := range a {
-			s += x * b[w]
-		}
-		return s
-	}
-	bestScore, bestARI := math.Inf(-1), 0.0
-	for run := 0; run < 5; run++ {
-		cent := []map[string]float64{docs[rng.Intn(len(docs))]}
-		for len(cent) < k {
-			dists := make([]float64, len(docs))
-			var total float64
-			for i, d := range docs {
-				best := 0.0
-				for _, c := range cent {
-					best = max(best, dotm(d, c))
-				}
-				dists[i] = 1 - best
-				total += dists[i]
-			}
-			r := rng.Float64() * total
-			pick := len(docs) - 1
-			for i, dd := range dists {
-				if r -= dd; r <= 0 {
-					pick = i
-					break
-				}
-			}
-			cent = append(cent, docs[pick])
-		}
-		assign := make([]int, len(docs))
-		var score float64
-		for it := 0; it < 30; it++ {
-			score = 0
-			for i, d := range docs {
-				best, bs := 0, math.Inf(-1)
-				for c := range cent {
-					if s := dotm(d, cent[c]); s > bs {
-						best, bs = c, s
-					}
-				}
-				assign[i] = best
-				score += bs
-			}
-			for c := range cent {
-				m := map[string]float64{}
-				for i, d := range docs {
-					if assign[i] == c {
-						for w, x := range d {
-							m[w] += x
-						}
-					}
-				}
-				var norm float64
-				for _, x := range m {
-					norm += x * x
-				}
-				for w := range m {
-					m[w] /= math.Sqrt(norm)
-				}
-				if len(m) > 0 {
-					cent[c] = m
-				}
-			}
-		}
-		if score > bestScore {
-			bestScore, bestARI = score, ari(truth, assign)
-		}
-	}
-	return bestARI
+	return ari(truth, bench.TFIDFKMeans(texts, k, uint64(seed)))
 }
 
 // seeds are the fixed seeds every figure is a median over.
@@ -506,5 +405,20 @@ func TestSignals(t *testing.T) {
 		t.Logf("| %s | %.3f | %.3f | %.3f | %.3f |", v.name,
 			measure(t, g, items, 0, false), measure(t, g, items, 0.05, false),
 			measure(t, g, items, 0, true), measure(t, g, items, 0.05, true))
+	}
+}
+
+// TestARIMatchesBench checks the test's ARI against the bench's on random
+// labelings.
+func TestARIMatchesBench(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for n := 0; n < 20; n++ {
+		a, b := make([]int, 50), make([]int, 50)
+		for i := range a {
+			a[i], b[i] = rng.Intn(5), rng.Intn(1+n%7)
+		}
+		if got, want := ari(a, b), bench.ARI(a, b); math.Abs(got-want) > 1e-9 {
+			t.Errorf("ari = %.6f, bench.ARI = %.6f", got, want)
+		}
 	}
 }
