@@ -51,7 +51,7 @@ func (s *Server) requireSession(c *gin.Context) {
 	if token == "" {
 		err = wallscan.Errorf(wallscan.EUNAUTHORIZED, "Log in first.")
 	} else {
-		_, err = s.cfg.Auth.Session(c, token)
+		_, err = s.cfg.Auth.Session(c.Request.Context(), token)
 	}
 	if err != nil {
 		if wallscan.ErrorCode(err) == wallscan.EUNAUTHORIZED {
@@ -95,14 +95,14 @@ func (s *Server) login(c *gin.Context, password string) (string, error) {
 		s.loginLimit.fail(client)
 		return "", wallscan.Errorf(wallscan.EUNAUTHORIZED, "Wrong password.")
 	}
-	if err := s.cfg.Auth.CheckPassword(c, password); err != nil {
+	if err := s.cfg.Auth.CheckPassword(c.Request.Context(), password); err != nil {
 		if wallscan.ErrorCode(err) == wallscan.EUNAUTHORIZED {
 			s.loginLimit.fail(client)
 			return "", wallscan.Errorf(wallscan.EUNAUTHORIZED, "Wrong password.")
 		}
 		return "", err
 	}
-	sess, err := s.cfg.Auth.CreateSession(c)
+	sess, err := s.cfg.Auth.CreateSession(c.Request.Context())
 	if err != nil {
 		return "", err
 	}
@@ -138,7 +138,7 @@ func (s *Server) apiSession(c *gin.Context) {
 func (s *Server) logout(c *gin.Context) error {
 	c.SetSameSite(http.SameSiteLaxMode)
 	c.SetCookie(SessionCookie, "", -1, "/", "", s.secure(c), true)
-	return s.cfg.Auth.DeleteSession(c, c.GetString(keySession))
+	return s.cfg.Auth.DeleteSession(c.Request.Context(), c.GetString(keySession))
 }
 
 func (s *Server) apiLogout(c *gin.Context) {
@@ -197,7 +197,7 @@ func (s *Server) requireKiosk(c *gin.Context) {
 	if code == "" || len(code) > 64 {
 		err = wallscan.Errorf(wallscan.ENOTFOUND, "No workshop has this code.")
 	} else {
-		w, err = s.cfg.Workshops.WorkshopByJoinCode(c, code)
+		w, err = s.cfg.Workshops.WorkshopByJoinCode(c.Request.Context(), code)
 	}
 	if err != nil {
 		if wallscan.ErrorCode(err) == wallscan.ENOTFOUND {
@@ -225,7 +225,7 @@ func (s *Server) requireShare(c *gin.Context) {
 	if token == "" || len(token) > 128 {
 		err = wallscan.Errorf(wallscan.EUNAUTHORIZED, "unknown link")
 	} else {
-		link, err = s.cfg.Auth.ShareLinkByToken(c, token)
+		link, err = s.cfg.Auth.ShareLinkByToken(c.Request.Context(), token)
 	}
 	if err != nil {
 		if wallscan.ErrorCode(err) == wallscan.EUNAUTHORIZED {
@@ -235,7 +235,7 @@ func (s *Server) requireShare(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	w, err := s.cfg.Workshops.Workshop(c, link.WorkshopID)
+	w, err := s.cfg.Workshops.Workshop(c.Request.Context(), link.WorkshopID)
 	if err != nil {
 		s.fail(c, err)
 		return

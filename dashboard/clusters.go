@@ -14,7 +14,7 @@ func (s *Server) listClusters(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cs, err := s.cfg.Clusters.Clusters(c, w.ID)
+	cs, err := s.cfg.Clusters.Clusters(c.Request.Context(), w.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -52,7 +52,7 @@ func (s *Server) workshopCluster(c *gin.Context) (*wallscan.Workshop, int64, err
 
 // clusterOf returns ENOTFOUND unless cluster id belongs to the workshop.
 func (s *Server) clusterOf(c *gin.Context, workshopID, id int64) error {
-	cs, err := s.cfg.Clusters.Clusters(c, workshopID)
+	cs, err := s.cfg.Clusters.Clusters(c.Request.Context(), workshopID)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (s *Server) createCluster(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cl, err := s.cfg.Curation.CreateCluster(c, w.ID, in.Label)
+	cl, err := s.cfg.Curation.CreateCluster(c.Request.Context(), w.ID, in.Label)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -128,7 +128,7 @@ func (s *Server) updateCluster(c *gin.Context) {
 			return
 		}
 	}
-	cl, err := s.cfg.Curation.UpdateCluster(c, id, wallscan.ClusterUpdate{Label: in.Label, Locked: in.Locked, Position: in.Position})
+	cl, err := s.cfg.Curation.UpdateCluster(c.Request.Context(), id, wallscan.ClusterUpdate{Label: in.Label, Locked: in.Locked, Position: in.Position})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -143,7 +143,7 @@ func (s *Server) deleteCluster(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.cfg.Curation.DeleteCluster(c, id); err != nil {
+	if err := s.cfg.Curation.DeleteCluster(c.Request.Context(), id); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -172,7 +172,7 @@ func (s *Server) mergeClusters(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.cfg.Curation.MergeClusters(c, id, in.From); err != nil {
+	if err := s.cfg.Curation.MergeClusters(c.Request.Context(), id, in.From); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -209,7 +209,7 @@ func (s *Server) splitCluster(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cl, err := s.cfg.Curation.SplitCluster(c, id, in.NoteIDs, in.Label)
+	cl, err := s.cfg.Curation.SplitCluster(c.Request.Context(), id, in.NoteIDs, in.Label)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -246,7 +246,7 @@ func (s *Server) moveNote(c *gin.Context) {
 			return
 		}
 	}
-	if err := s.cfg.Curation.MoveNote(c, n.ID, *in.ClusterID); err != nil {
+	if err := s.cfg.Curation.MoveNote(c.Request.Context(), n.ID, *in.ClusterID); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -260,7 +260,7 @@ func (s *Server) undo(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.cfg.Curation.Undo(c, w.ID); err != nil {
+	if err := s.cfg.Curation.Undo(c.Request.Context(), w.ID); err != nil {
 		if wallscan.ErrorCode(err) == wallscan.ENOTFOUND {
 			err = wallscan.Errorf(wallscan.ECONFLICT, "There is nothing to undo.")
 		}
@@ -281,7 +281,7 @@ func (s *Server) regroup(c *gin.Context) {
 		s.fail(c, wallscan.Errorf(wallscan.EUNSUPPORTED, "Grouping is not available on this server."), http.StatusNotImplemented)
 		return
 	}
-	if err := s.cfg.Regrouper.GroupWorkshop(c, w.ID); err != nil {
+	if err := s.cfg.Regrouper.GroupWorkshop(c.Request.Context(), w.ID); err != nil {
 		s.fail(c, err)
 		return
 	}

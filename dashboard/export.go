@@ -42,7 +42,7 @@ func (s *Server) export(c *gin.Context, w *wallscan.Workshop) {
 		s.fail(c, wallscan.Errorf(wallscan.ENOTFOUND, "There is no %q download; choose pdf, md, csv or json.", format))
 		return
 	}
-	rep, err := s.buildReport(c, w)
+	rep, err := s.buildReport(c.Request.Context(), w)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -51,7 +51,7 @@ func (s *Server) export(c *gin.Context, w *wallscan.Workshop) {
 	var data []byte
 	switch format {
 	case "pdf":
-		data, err = s.reportPDF(c, rep, l)
+		data, err = s.reportPDF(c.Request.Context(), rep, l)
 	case "md":
 		data = reportMarkdown(rep, l)
 	case "csv":

@@ -52,7 +52,7 @@ func (s *Server) kioskPhoto(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	notes, err := s.cfg.Notes.Notes(c, wallscan.NoteFilter{PhotoID: p.ID})
+	notes, err := s.cfg.Notes.Notes(c.Request.Context(), wallscan.NoteFilter{PhotoID: p.ID})
 	if err != nil {
 		s.fail(c, err)
 		return

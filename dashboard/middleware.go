@@ -67,7 +67,7 @@ func (s *Server) logRequests(c *gin.Context) {
 	case st >= 400:
 		level = slog.LevelInfo
 	}
-	s.log.LogAttrs(c, level, "request",
+	s.log.LogAttrs(c.Request.Context(), level, "request",
 		slog.String("method", c.Request.Method), slog.String("route", path),
 		slog.Int("status", c.Writer.Status()), slog.Duration("took", time.Since(start)),
 		slog.String("client", c.ClientIP()))

@@ -46,7 +46,7 @@ func (s *Server) listNotes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	notes, err := s.cfg.Notes.Notes(c, f)
+	notes, err := s.cfg.Notes.Notes(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -64,7 +64,7 @@ func (s *Server) note(c *gin.Context, name string, workshopID int64) (*wallscan.
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.cfg.Notes.Note(c, id)
+	n, err := s.cfg.Notes.Note(c.Request.Context(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (s *Server) editNoteText(c *gin.Context, workshopID int64) (*wallscan.Note,
 	if len(*in.Text) > wallscan.MaxNoteText {
 		return nil, wallscan.Errorf(wallscan.EINVALID, "The text is longer than %d characters.", wallscan.MaxNoteText)
 	}
-	n, err = s.cfg.Notes.EditNoteText(c, n.ID, wallscan.CleanText(*in.Text))
+	n, err = s.cfg.Notes.EditNoteText(c.Request.Context(), n.ID, wallscan.CleanText(*in.Text))
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (s *Server) sendNoteCrop(c *gin.Context, workshopID int64) {
 		s.fail(c, err)
 		return
 	}
-	data, err := s.cfg.Notes.NoteCrop(c, n.ID)
+	data, err := s.cfg.Notes.NoteCrop(c.Request.Context(), n.ID)
 	if err != nil {
 		s.fail(c, err)
 		return

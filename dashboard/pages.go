@@ -130,7 +130,7 @@ func (s *Server) renderLogin(c *gin.Context, status int, next, msg string) {
 }
 
 func (s *Server) workshopsPage(c *gin.Context) {
-	ws, err := s.cfg.Workshops.Workshops(c)
+	ws, err := s.cfg.Workshops.Workshops(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -159,7 +159,7 @@ func (s *Server) matrixPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, err := s.buildReport(c, w)
+	rep, err := s.buildReport(c.Request.Context(), w)
 	if err != nil {
 		s.fail(c, err)
 		return

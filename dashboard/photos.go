@@ -106,7 +106,7 @@ func (s *Server) storePhoto(c *gin.Context, workshopID int64) (*wallscan.Photo, 
 		WorkshopID: workshopID, Wall: up.wall, Filename: up.filename,
 		ContentType: info.ContentType, Size: int64(len(up.data)),
 	}
-	if err := s.cfg.Photos.AddPhoto(c, p, up.data); err != nil {
+	if err := s.cfg.Photos.AddPhoto(c.Request.Context(), p, up.data); err != nil {
 		return nil, err
 	}
 	s.events.Publish(wallscan.Event{Type: wallscan.EventPhotoAdded, WorkshopID: workshopID, PhotoID: p.ID})
@@ -133,7 +133,7 @@ func (s *Server) listPhotos(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ps, err := s.cfg.Photos.Photos(c, w.ID)
+	ps, err := s.cfg.Photos.Photos(c.Request.Context(), w.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -151,7 +151,7 @@ func (s *Server) photo(c *gin.Context, workshopID int64) (*wallscan.Photo, error
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.cfg.Photos.Photo(c, id)
+	p, err := s.cfg.Photos.Photo(c.Request.Context(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (s *Server) sendPhotoImage(c *gin.Context, workshopID int64) {
 		s.fail(c, err)
 		return
 	}
-	data, err := s.cfg.Photos.PhotoData(c, p.ID)
+	data, err := s.cfg.Photos.PhotoData(c.Request.Context(), p.ID)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -174,7 +174,7 @@ type reportView struct {
 }
 
 func (s *Server) renderReport(c *gin.Context, w *wallscan.Workshop, imageBase, export string, facilitator bool) {
-	rep, err := s.buildReport(c, w)
+	rep, err := s.buildReport(c.Request.Context(), w)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -208,7 +208,7 @@ func (s *Server) getReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, err := s.buildReport(c, w)
+	rep, err := s.buildReport(c.Request.Context(), w)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -217,7 +217,7 @@ func (s *Server) getReport(c *gin.Context) {
 }
 
 func (s *Server) sharedReport(c *gin.Context) {
-	rep, err := s.buildReport(c, ctxWorkshop(c))
+	rep, err := s.buildReport(c.Request.Context(), ctxWorkshop(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -246,7 +246,7 @@ func (s *Server) getMatrix(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, err := s.buildReport(c, w)
+	rep, err := s.buildReport(c.Request.Context(), w)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -28,7 +28,7 @@ func (s *Server) listShares(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	links, err := s.cfg.Auth.ShareLinks(c, w.ID)
+	links, err := s.cfg.Auth.ShareLinks(c.Request.Context(), w.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -46,7 +46,7 @@ func (s *Server) createShare(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	l, err := s.cfg.Auth.CreateShareLink(c, w.ID)
+	l, err := s.cfg.Auth.CreateShareLink(c.Request.Context(), w.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -65,7 +65,7 @@ func (s *Server) revokeShare(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.cfg.Auth.RevokeShareLink(c, w.ID, id); err != nil {
+	if err := s.cfg.Auth.RevokeShareLink(c.Request.Context(), w.ID, id); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -53,11 +53,11 @@ func (s *Server) workshop(c *gin.Context) (*wallscan.Workshop, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.cfg.Workshops.Workshop(c, id)
+	return s.cfg.Workshops.Workshop(c.Request.Context(), id)
 }
 
 func (s *Server) listWorkshops(c *gin.Context) {
-	ws, err := s.cfg.Workshops.Workshops(c)
+	ws, err := s.cfg.Workshops.Workshops(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -98,7 +98,7 @@ func (s *Server) createWorkshop(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.cfg.Workshops.CreateWorkshop(c, w); err != nil {
+	if err := s.cfg.Workshops.CreateWorkshop(c.Request.Context(), w); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -129,7 +129,7 @@ func (s *Server) updateWorkshop(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	w, err := s.cfg.Workshops.UpdateWorkshop(c, id, wallscan.WorkshopUpdate{
+	w, err := s.cfg.Workshops.UpdateWorkshop(c.Request.Context(), id, wallscan.WorkshopUpdate{
 		Title: in.Title, Case: in.Case, Date: in.Date, Legend: in.Legend, Vocabulary: in.Vocabulary,
 	})
 	if err != nil {
@@ -145,7 +145,7 @@ func (s *Server) renewJoinCode(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	code, err := s.cfg.Workshops.RenewJoinCode(c, id)
+	code, err := s.cfg.Workshops.RenewJoinCode(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
