@@ -254,6 +254,8 @@ type crashPhoto struct {
 	data     []byte
 	sum      [32]byte
 	answered int64 // the photo ID the server answered, 0 if the answer never came
+	killed   bool  // the server was killed while this upload was on its way
+	stored   bool  // found in the workshop at the end
 }
 
 // edit is one facilitator edit the test sent; answered says whether the
@@ -363,6 +365,7 @@ func unfinished(ps []wallscan.Photo) int {
 // between the first byte and a little after the expected answer.
 func (r *crashRun) killUpload() {
 	p := r.newPhoto()
+	p.killed = true
 	chunks := len(p.data)/(32<<10) + 2
 	window := time.Duration(chunks)*10*time.Millisecond + 100*time.Millisecond
 	done := make(chan struct{})
@@ -451,7 +454,7 @@ func (r *crashRun) waitForNotes() {
 }
 
 // killEdit sends one facilitator edit and kills the server at a random
-// moment within about twice the time the last edit took.
+// moment within about three times the time the last answered edit took.
 func (r *crashRun) killEdit(what string) {
 	r.t.Helper()
 	r.waitForNotes()
@@ -484,7 +487,7 @@ func (r *crashRun) killEdit(what string) {
 		method, path = "PATCH", fmt.Sprintf("/api/v1/workshops/%d/clusters/%d", r.w.ID, pick.ID)
 		body = map[string]any{"label": e.value, "locked": true}
 	}
-	window := max(2*r.editLat, 20*time.Millisecond)
+	window := max(3*r.editLat, 40*time.Millisecond)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -589,7 +592,7 @@ func TestCrashRecovery(t *testing.T) {
 		case phaseSegmenting:
 			r.killWhile(wallscan.PhotoSegmenting, 60*time.Millisecond)
 		case phaseReading:
-			r.killWhile(wallscan.PhotoReading, 200*time.Millisecond)
+			r.killWhile(wallscan.PhotoReading, 50*time.Millisecond)
 		default:
 			r.killEdit(phase)
 		}
@@ -638,6 +641,19 @@ func TestCrashRecovery(t *testing.T) {
 			answeredEdits++
 		}
 	}
+	var cut, cutStored, killedAnswered int
+	for _, p := range r.photos {
+		switch {
+		case p.killed && p.answered != 0:
+			killedAnswered++
+		case p.killed:
+			cut++
+			if p.stored {
+				cutStored++
+			}
+		}
+	}
+	t.Logf("uploads under a kill: %d answered before it (kept), %d cut off (%d of those stored all the same, complete and processed)", killedAnswered, cut, cutStored)
 	sort.Slice(r.restarts, func(i, j int) bool { return r.restarts[i] < r.restarts[j] })
 	t.Logf("kill points survived: %d (%s)", total, strings.Join(phases, ", "))
 	t.Logf("uploads sent %d, answered %d, stored %d; edits sent %d, answered %d; restart median %v, max %v",
@@ -676,6 +692,7 @@ func (r *crashRun) checkPhotos(photos []wallscan.Photo) {
 			t.Errorf("photo %d: its bytes are none of the photos sent (damaged?)", p.ID)
 			continue
 		}
+		sent.stored = true
 		if other, dup := seenSum[sum]; dup {
 			t.Errorf("photos %d and %d are the same upload", other, p.ID)
 		}
