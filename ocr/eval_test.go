@@ -261,25 +261,21 @@ func ablate(t *testing.T, cases []evalCase, base figures) {
 		mod  func(*steps)
 	}
 	variants := []variant{
-		{"luma instead of ink projection", func(s *steps) { s.project = false }},
+		{"ink projection instead of luma", func(s *steps) { s.project = true }},
 		{"no flattening", func(s *steps) { s.flatten = false }},
 		{"no scaling", func(s *steps) { s.scale = false }},
-		{"scale to 30 px", func(s *steps) { s.target = 30 }},
-		{"scale to 50 px", func(s *steps) { s.target = 50 }},
-		{"gray to Tesseract (no binarisation)", func(s *steps) { s.binarize = binGray }},
-		{"stretched gray to Tesseract", func(s *steps) { s.binarize = binStretch }},
+		{"scale to 35 px", func(s *steps) { s.target = 35 }},
+		{"scale up only", func(s *steps) { s.upOnly = true }},
+		{"stretched gray", func(s *steps) { s.binarize = binStretch }},
 		{"Otsu binarisation", func(s *steps) { s.binarize = binOtsu }},
-		{"gray, scale to 50 px", func(s *steps) { s.binarize = binGray; s.target = 50 }},
-		{"gray, scale up only", func(s *steps) { s.binarize = binGray; s.upOnly = true }},
-		{"gray, luma", func(s *steps) { s.binarize = binGray; s.project = false }},
-		{"gray, no flattening", func(s *steps) { s.binarize = binGray; s.flatten = false }},
-		{"Sauvola instead of Otsu", func(s *steps) { s.binarize = binSauvola }},
+		{"Sauvola binarisation", func(s *steps) { s.binarize = binSauvola }},
 		{"no padding", func(s *steps) { s.padding = 0 }},
 		{"no orientation tries", func(s *steps) { s.orient = false }},
 		{"block mode only (no sparse/line)", func(s *steps) { s.modes = false }},
+		{"no word fusion of attempts", func(s *steps) { s.fuse = false }},
 		{"no correction", func(s *steps) { s.correct = false }},
 		{"correct words below confidence 70", func(s *steps) { s.correctBelow = 70 }},
-		{"correct words below confidence 92", func(s *steps) { s.correctBelow = 92 }},
+		{"correct words below confidence 95", func(s *steps) { s.correctBelow = 95 }},
 		{"Tesseract dictionaries off", func(s *steps) { s.tessDict = false }},
 	}
 	var b strings.Builder

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"wallscan"
+	"wallscan/synth"
 )
 
 var (
@@ -41,27 +42,45 @@ func read(t testing.TB, r *Reader, m image.Image) wallscan.Reading {
 
 func TestReadNotes(t *testing.T) {
 	r := testReader(t)
+	red := color.RGBA{200, 25, 30, 255}
+	synthNote := func(text string, c wallscan.Color, printed bool, ink color.RGBA, seed int64) func(testing.TB) *image.RGBA {
+		return func(testing.TB) *image.RGBA {
+			return synth.RenderNote(synth.NoteSpec{Text: text, Color: c, Printed: printed, Seed: seed, Size: 400, Ink: ink})
+		}
+	}
+	turned := func(f func(testing.TB) *image.RGBA, k int) func(testing.TB) *image.RGBA {
+		return func(t testing.TB) *image.RGBA {
+			m := f(t)
+			for range k {
+				m = turnRGBA(m)
+			}
+			return m
+		}
+	}
 	tests := []struct {
 		name string
-		note testNote
+		text string
+		crop func(testing.TB) *image.RGBA
 		// maxCER is the largest character error rate accepted.
 		maxCER float64
 	}{
-		{"printed", testNote{text: "wettelijke basis voor koppeling onduidelijk", paper: yellowPaper, ink: blackInk}, 0},
-		{"blue ink", testNote{text: "DPIA duurt maanden", paper: greenPaper, ink: blueInk}, 0},
-		{"red ink on pink", testNote{text: "angst voor boetes van de toezichthouder", paper: pinkPaper, ink: redInk}, 0.03},
-		{"sideways", testNote{text: "privacy officer zegt nee", paper: yellowPaper, ink: blackInk, turn: 1}, 0},
-		{"other way sideways", testNote{text: "legacy systemen zijn niet te koppelen", paper: yellowPaper, ink: blackInk, turn: 3}, 0.03},
-		{"upside down", testNote{text: "juristen durven geen risico te nemen", paper: greenPaper, ink: blueInk, turn: 2}, 0.03},
-		{"uneven light", testNote{text: "elke gemeente interpreteert de regels anders", paper: yellowPaper, ink: blackInk, shadow: true}, 0.03},
-		{"hand-lettered", testNote{text: "convenant nodig voor elk informatieverzoek", paper: yellowPaper, ink: blackInk, hand: true}, 0.08},
-		{"small crop", testNote{text: "AVG maakt delen lastig", paper: yellowPaper, ink: blackInk, size: 120}, 0.05},
+		{"printed", "wettelijke basis voor koppeling onduidelijk", synthNote("wettelijke basis voor koppeling onduidelijk", wallscan.Yellow, true, color.RGBA{}, 1), 0},
+		{"hand-lettered", "convenant nodig voor elk informatieverzoek", synthNote("convenant nodig voor elk informatieverzoek", wallscan.Yellow, false, color.RGBA{}, 2), 0.08},
+		{"blue ink on green", "DPIA duurt maanden", synthNote("DPIA duurt maanden", wallscan.Green, false, color.RGBA{24, 48, 150, 255}, 3), 0.05},
+		{"red ink on pink", "angst voor boetes van de toezichthouder", synthNote("angst voor boetes van de toezichthouder", wallscan.Pink, false, red, 4), 0.05},
+		{"red printed on orange", "bewaartermijnen verschillen per afdeling", synthNote("bewaartermijnen verschillen per afdeling", wallscan.Orange, true, red, 5), 0},
+		{"sideways", "privacy officer zegt nee", turned(synthNote("privacy officer zegt nee", wallscan.Yellow, true, color.RGBA{}, 6), 1), 0},
+		{"other way sideways", "legacy systemen zijn niet te koppelen", turned(synthNote("legacy systemen zijn niet te koppelen", wallscan.Blue, false, color.RGBA{}, 7), 3), 0.05},
+		{"upside down", "juristen durven geen risico te nemen", turned(synthNote("juristen durven geen risico te nemen", wallscan.Green, false, color.RGBA{}, 8), 2), 0.05},
+		{"uneven light", "elke gemeente interpreteert de regels anders", testNote{text: "elke gemeente interpreteert de regels anders", paper: yellowPaper, ink: blackInk, shadow: true}.draw, 0},
+		{"small crop", "AVG maakt delen lastig", testNote{text: "AVG maakt delen lastig", paper: yellowPaper, ink: blackInk, size: 120}.draw, 0.05},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := read(t, r, tt.note.draw(t))
-			if cer := cer(got.Text, tt.note.text); cer > tt.maxCER {
-				t.Errorf("read %q (confidence %.0f), want %q: CER %.3f > %.3f", got.Text, got.Confidence, tt.note.text, cer, tt.maxCER)
+			crop := tt.crop(t)
+			got := read(t, r, crop)
+			if cer := cer(got.Text, tt.text); cer > tt.maxCER {
+				t.Errorf("read %q (confidence %.0f), want %q: CER %.3f > %.3f", got.Text, got.Confidence, tt.text, cer, tt.maxCER)
 			}
 			if got.Confidence < 0 || got.Confidence > 100 {
 				t.Errorf("confidence %v out of 0..100", got.Confidence)
@@ -69,13 +88,12 @@ func TestReadNotes(t *testing.T) {
 			if got.Review != (got.Confidence < DefaultReviewThreshold) {
 				t.Errorf("review %v with confidence %.1f, threshold %d", got.Review, got.Confidence, DefaultReviewThreshold)
 			}
-			b := tt.note.draw(t).Bounds()
 			if len(got.Words) == 0 {
 				t.Fatalf("no words")
 			}
 			for _, w := range got.Words {
-				if w.Box.Empty() || !w.Box.In(b) {
-					t.Errorf("word %q box %v empty or outside the crop %v", w.Text, w.Box, b)
+				if w.Box.Empty() || !w.Box.In(crop.Bounds()) {
+					t.Errorf("word %q box %v empty or outside the crop %v", w.Text, w.Box, crop.Bounds())
 				}
 			}
 		})

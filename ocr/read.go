@@ -6,6 +6,7 @@ import (
 	"image"
 	"math"
 	"runtime"
+	"slices"
 
 	"github.com/otiai10/gosseract/v2"
 )
@@ -30,6 +31,7 @@ type steps struct {
 	binarize int     // binGray, binOtsu or binSauvola
 	orient   bool    // try the note turned a half (and quarter) turn
 	modes    bool    // try sparse-text and single-line modes when unsure
+	fuse     bool    // take surer readings of single words from the other attempts
 	tessDict bool    // Tesseract's own word lists (load_system_dawg, load_freq_dawg)
 	correct  bool    // correct unsure words against word lists
 	// correctBelow is the word confidence under which a word in no word
@@ -48,6 +50,7 @@ var defaultSteps = steps{
 	binarize:     binGray,
 	orient:       true,
 	modes:        true,
+	fuse:         true,
 	tessDict:     true,
 	correct:      true,
 	correctBelow: 85,
@@ -198,6 +201,7 @@ func (r *Reader) recognise(ctx context.Context, c *gosseract.Client, p *prepared
 		k0 = 1
 	}
 	best := attempt{score: -1}
+	var all []attempt
 	try := func(k int, mode gosseract.PageSegMode) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -215,8 +219,11 @@ func (r *Reader) recognise(ctx context.Context, c *gosseract.Client, p *prepared
 		if want := 0.6 * float64(p.letters); float64(chars) < want {
 			a.complete *= float64(chars) / want
 		}
-		a.score = a.conf * a.complete
+		// Missing ink weighs twice: a left-out word costs all its letters,
+		// an unsure one only some.
+		a.score = a.conf * a.complete * a.complete
 		a.k = k
+		all = append(all, a)
 		if a.score > best.score {
 			best = a
 		}
@@ -249,7 +256,42 @@ func (r *Reader) recognise(ctx context.Context, c *gosseract.Client, p *prepared
 			}
 		}
 	}
+	if s.fuse {
+		best = fuse(best, all)
+	}
 	return best, nil
+}
+
+// fuse improves the chosen attempt word by word: where another attempt on
+// the same turn of the note read the same word (boxes overlapping by most
+// of their area) more surely, its reading replaces the chosen one.
+func fuse(best attempt, all []attempt) attempt {
+	words := slices.Clone(best.words)
+	for i, w := range words {
+		for _, a := range all {
+			if a.k != best.k || a.mode == best.mode {
+				continue
+			}
+			for _, v := range a.words {
+				if v.conf > words[i].conf+5 && boxIoU(w.box, v.box) >= 0.6 {
+					words[i].text, words[i].conf = v.text, v.conf
+				}
+			}
+		}
+	}
+	best.words = words
+	best.conf = score(words)
+	return best
+}
+
+func boxIoU(a, b image.Rectangle) float64 {
+	i := a.Intersect(b)
+	ia := float64(i.Dx() * i.Dy())
+	u := float64(a.Dx()*a.Dy()+b.Dx()*b.Dy()) - ia
+	if u <= 0 {
+		return 0
+	}
+	return ia / u
 }
 
 func lines(ws []rawWord) int {
