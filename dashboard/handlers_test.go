@@ -216,6 +216,15 @@ func TestRateLimits(t *testing.T) {
 	if rec.Header().Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
+	// Claiming another address in X-Forwarded-For does not help.
+	req := httptest.NewRequest("POST", "/api/v1/login", bytes.NewReader(right))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Forwarded-For", "203.0.113.99")
+	spoof := httptest.NewRecorder()
+	e.h.ServeHTTP(spoof, req)
+	if got, want := spoof.Code, http.StatusTooManyRequests; got != want {
+		t.Fatalf("login with a forged X-Forwarded-For: %d, want %d", got, want)
+	}
 	// Another address is not affected.
 	e.client = func() string { return "198.51.100.7:5000" }
 	if got, want := e.do(nil, "POST", "/api/v1/login", right, "application/json").Code, 200; got != want {

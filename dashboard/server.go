@@ -55,6 +55,10 @@ type Config struct {
 	// did not arrive over TLS (behind a TLS-terminating proxy). Requests
 	// over TLS always get Secure cookies.
 	SecureCookies bool
+	// TrustedProxies lists the addresses (or CIDR ranges) of reverse proxies
+	// whose X-Forwarded-For names the client. Nil: none; the client is the
+	// peer of the connection.
+	TrustedProxies []string
 }
 
 // Server serves the kiosk, facilitator and director pages and the JSON API.
@@ -103,6 +107,11 @@ func NewServer(cfg Config) *Server {
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// The client address is the connection's: a client cannot pick its own
+	// with X-Forwarded-For and slip past the rate limits.
+	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		s.log.Error("trusted proxies", "err", err)
+	}
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(s.recovery, s.logRequests, securityHeaders, s.language)
