@@ -284,9 +284,20 @@ func maxEdits(n int) int {
 	return 2
 }
 
+// speller knows the words a note may hold: the word lists and a
+// workshop's vocabulary. It checks, corrects and joins words.
+type speller struct {
+	lex   *lexicon
+	vocab *vocabulary
+	// below is the word confidence under which a word in no word list
+	// may be replaced; a word read at least this surely stays, known or
+	// not.
+	below float64
+}
+
 // known reports whether w is in the vocabulary or the word lists, or is a
 // compound of two listed words.
-func (r *Reader) known(w string) bool {
+func (r *speller) known(w string) bool {
 	return r.vocab.has(w) || r.lex.has(w) || r.lex.compound(w)
 }
 
@@ -341,8 +352,8 @@ func (l *lexicon) nearCompound(w string, maxDist int) []match {
 // first tier with a candidate at the nearest distance decides, and a tie
 // within it is broken only by length (OCR mostly misreads letters rather
 // than adding or losing them); an unbroken tie corrects nothing.
-func (r *Reader) correct(word string, conf float64) (string, bool) {
-	if conf >= r.steps.correctBelow {
+func (r *speller) correct(word string, conf float64) (string, bool) {
+	if conf >= r.below {
 		return "", false
 	}
 	lead, core, trail := splitPunct(word)

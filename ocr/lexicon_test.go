@@ -45,11 +45,11 @@ func TestLexicon(t *testing.T) {
 }
 
 func TestCorrect(t *testing.T) {
-	r := testReader(t)
-	withVocab := &Reader{lex: r.lex, vocab: newVocabulary([]string{"AVG", "CIO", "ketenpartners", "Woo"}), steps: defaultSteps}
+	r := testReader(t).sp
+	withVocab := &speller{lex: r.lex, vocab: newVocabulary([]string{"AVG", "CIO", "ketenpartners", "Woo"}), below: r.below}
 	tests := []struct {
 		name string
-		r    *Reader
+		r    *speller
 		word string
 		conf float64
 		want string // "" means no correction
@@ -127,10 +127,29 @@ func TestTextAssembly(t *testing.T) {
 				}
 				tt.words[i].box = image.Rect(30, 30, 40, 40)
 			}
-			got := r.finish(attempt{words: tt.words, complete: 1}, p)
+			got := r.finish(attempt{words: tt.words, complete: 1}, p, r.sp)
 			if got.Text != tt.want {
 				t.Errorf("text %q, want %q", got.Text, tt.want)
 			}
 		})
+	}
+}
+
+func TestWithVocabulary(t *testing.T) {
+	r := testReader(t)
+	v, ok := r.WithVocabulary([]string{"ketenpartners", "CISO"}).(*vocabularyReader)
+	if !ok {
+		t.Fatalf("WithVocabulary returned %T", r.WithVocabulary(nil))
+	}
+	if !v.sp.vocab.has("CISO") || r.sp.vocab.has("CISO") {
+		t.Errorf("vocabulary: view has CISO %v, reader has CISO %v; want true, false", v.sp.vocab.has("CISO"), r.sp.vocab.has("CISO"))
+	}
+	if got, ok := v.sp.correct("ketenpartncrs", 50); !ok || got != "ketenpartners" {
+		t.Errorf("correct through the view = %q, %v; want ketenpartners", got, ok)
+	}
+	const text = "ketenpartners delen niets"
+	got := read(t, v, testNote{text: text, paper: yellowPaper, ink: blackInk}.draw(t))
+	if got.Text != text {
+		t.Errorf("read %q through the view, want %q", got.Text, text)
 	}
 }

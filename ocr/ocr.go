@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -133,15 +134,13 @@ func Available(dir string, langs []string) error {
 // Reader reads note crops with a pool of Tesseract clients. It implements
 // wallscan.Reader and may be used by many goroutines at once.
 type Reader struct {
-	pool    chan *gosseract.Client
-	n       int
-	done    chan struct{}
-	close   sync.Once
-	review  float64
-	lex     *lexicon
-	vocab   *vocabulary
-	steps   steps
-	tmpConf string
+	pool   chan *gosseract.Client
+	n      int
+	done   chan struct{}
+	close  sync.Once
+	review float64
+	sp     *speller // the word lists and Options.Vocabulary
+	steps  steps
 }
 
 var _ wallscan.Reader = (*Reader)(nil)
@@ -190,16 +189,15 @@ func newWithSteps(o Options, s steps) (*Reader, error) {
 		n:      workers,
 		done:   make(chan struct{}),
 		review: review,
-		lex:    sharedLexicon(),
-		vocab:  newVocabulary(o.Vocabulary),
 		steps:  s,
 	}
+	r.sp = &speller{lex: sharedLexicon(), vocab: newVocabulary(o.Vocabulary), below: s.correctBelow}
 	if o.NoCorrection {
 		r.steps.correct = false
 	}
 	// The word lists take about a second to load: start now, so the
 	// first note does not wait for them.
-	go r.lex.load()
+	go r.sp.lex.load()
 	// Tesseract's own dictionaries are switched at initialisation only,
 	// through a config file.
 	f, err := os.CreateTemp("", "wallscan-ocr-*.config")
@@ -212,11 +210,10 @@ func newWithSteps(o Options, s steps) (*Reader, error) {
 	}
 	fmt.Fprintf(f, "load_system_dawg %s\nload_freq_dawg %s\n", dawg, dawg)
 	f.Close()
-	r.tmpConf = f.Name()
-	defer os.Remove(r.tmpConf) // read during Init only
+	defer os.Remove(f.Name()) // read during Init only
 	blank := pad(newGray(8, 8), 4)
 	for range workers {
-		c, err := newClient(dir, langs, r.tmpConf, blank.pgm())
+		c, err := newClient(dir, langs, f.Name(), blank.pgm())
 		if err != nil {
 			r.closeClients(len(r.pool))
 			return nil, err
@@ -305,6 +302,31 @@ func (r *Reader) release(c *gosseract.Client) { r.pool <- c }
 // empty Reading marked for review, not an error. Errors: EINVALID (a crop
 // larger than MaxCropSide), the context's error, EINTERNAL.
 func (r *Reader) Read(ctx context.Context, crop image.Image) (wallscan.Reading, error) {
+	return r.read(ctx, crop, r.sp)
+}
+
+// WithVocabulary returns a wallscan.Reader that reads with r's Tesseract
+// clients and prefers the given words (a workshop's vocabulary and the
+// words confirmed on its other notes) on top of Options.Vocabulary, so one
+// pool of clients serves every workshop. It is cheap; the words are kept
+// as given (AVG, CIO, ketenpartners).
+func (r *Reader) WithVocabulary(words []string) wallscan.Reader {
+	all := append(slices.Clone(r.sp.vocab.words), words...)
+	return &vocabularyReader{r: r, sp: &speller{lex: r.sp.lex, vocab: newVocabulary(all), below: r.sp.below}}
+}
+
+// vocabularyReader is a Reader with its own vocabulary.
+type vocabularyReader struct {
+	r  *Reader
+	sp *speller
+}
+
+// Read implements wallscan.Reader.
+func (v *vocabularyReader) Read(ctx context.Context, crop image.Image) (wallscan.Reading, error) {
+	return v.r.read(ctx, crop, v.sp)
+}
+
+func (r *Reader) read(ctx context.Context, crop image.Image, sp *speller) (wallscan.Reading, error) {
 	if err := ctx.Err(); err != nil {
 		return wallscan.Reading{}, err
 	}
@@ -337,5 +359,5 @@ func (r *Reader) Read(ctx context.Context, crop image.Image) (wallscan.Reading, 
 	if err != nil {
 		return wallscan.Reading{}, err
 	}
-	return r.finish(res, p), nil
+	return r.finish(res, p, sp), nil
 }

@@ -31,7 +31,7 @@ func testReader(t testing.TB) *Reader {
 	return sharedReader
 }
 
-func read(t testing.TB, r *Reader, m image.Image) wallscan.Reading {
+func read(t testing.TB, r wallscan.Reader, m image.Image) wallscan.Reading {
 	t.Helper()
 	got, err := r.Read(context.Background(), m)
 	if err != nil {

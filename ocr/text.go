@@ -33,7 +33,7 @@ var ligatures = strings.NewReplacer("ĳ", "ij", "Ĳ", "IJ")
 // plausible reports whether a word looks like a word: in the word lists
 // or the vocabulary (short words too), a compound, a number, or an
 // abbreviation in capitals; not a mix of letters and stray symbols.
-func (r *Reader) plausible(w string) bool {
+func (r *speller) plausible(w string) bool {
 	_, core, _ := splitPunct(w)
 	if core == "" {
 		return alnumLen(w) == 0 && strings.ContainsAny(w, meaningful)
@@ -70,7 +70,7 @@ type token struct {
 // finish turns the best attempt into a Reading: boxes in crop pixels,
 // corrected words, the text with clean whitespace and joined hyphenation,
 // and the calibrated confidence.
-func (r *Reader) finish(a attempt, p *prepared) wallscan.Reading {
+func (r *Reader) finish(a attempt, p *prepared, sp *speller) wallscan.Reading {
 	var words []wallscan.Word
 	var lineOf []int
 	for _, w := range a.words {
@@ -90,7 +90,7 @@ func (r *Reader) finish(a attempt, p *prepared) wallscan.Reading {
 	for i, w := range words {
 		if n := len(toks); n > 0 && lineOf[i] != lineOf[i-1] {
 			prev := &toks[n-1]
-			switch r.hyphenJoin(prev.text, w.Text) {
+			switch sp.hyphenJoin(prev.text, w.Text) {
 			case joinDrop:
 				prev.text = strings.TrimSuffix(prev.text, "-") + w.Text
 			case joinKeep:
@@ -108,14 +108,14 @@ func (r *Reader) finish(a attempt, p *prepared) wallscan.Reading {
 	for i := range toks {
 		t := &toks[i]
 		if p.steps.correct {
-			if fixed, ok := r.correct(t.text, t.conf); ok {
+			if fixed, ok := sp.correct(t.text, t.conf); ok {
 				t.text, t.fixed = fixed, true
 				if len(t.parts) == 1 {
 					words[t.parts[0]].Text = fixed
 				}
 			}
 		}
-		t.known = t.fixed || r.plausible(t.text)
+		t.known = t.fixed || sp.plausible(t.text)
 	}
 	commas(toks)
 	texts := make([]string, len(toks))
@@ -153,7 +153,7 @@ const (
 // spelled with a hyphen keeps it: one the word lists hold with a hyphen
 // ("zee-egel"), a compound with a number ("2e-lijns") or with an
 // abbreviation in capitals before lower case ("ICT-" + "afdeling").
-func (r *Reader) hyphenJoin(prev, next string) int {
+func (r *speller) hyphenJoin(prev, next string) int {
 	if !strings.HasSuffix(prev, "-") || utf8.RuneCountInString(prev) < 2 {
 		return joinNone
 	}
