@@ -107,6 +107,10 @@ func (s *shooter) shoot(ctx context.Context, name string) {
 			chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 			s.t.Logf("screenshot %s-%s: images still loading: %v", name, v.name, err)
 		}
+		// Nothing sticks out sideways: a page scrolls only down.
+		if wide := eval[int](s.t, ctx, `document.documentElement.scrollWidth`); wide > int(v.width) {
+			s.t.Errorf("%s at %s width: the page is %d px wide, wider than the screen (%d)", name, v.name, wide, v.width)
+		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			s.t.Fatalf("screenshot %s-%s: %v", name, v.name, err)

@@ -10,6 +10,11 @@
       title: form.title.value.trim(),
       case: form.case.value.trim(),
       date: form.date.value,
+      // The method's four parts of the system, as a start; Settings changes them.
+      legend: [
+        { color: "yellow", name: "beleid" }, { color: "blue", name: "uitvoering" },
+        { color: "green", name: "toezicht" }, { color: "pink", name: "I-specialist" },
+      ],
     };
     try {
       const w = await api("POST", "/api/v1/workshops", body);
