@@ -623,6 +623,11 @@ func (sp *splitter) cutAtNotches(mask []byte, rect image.Rectangle, depth int) [
 	hull := gocv.NewMat()
 	defer hull.Close()
 	gocv.ConvexHull(contour, &hull, false, false)
+	if !hullMonotonic(int32s(hull), len(pts)) {
+		// A self-intersecting outline (a damaged photo can make one):
+		// ConvexityDefects would throw, which aborts the whole process.
+		return nil
+	}
 	defects := gocv.NewMat()
 	defer defects.Close()
 	gocv.ConvexityDefects(contour, hull, &defects)
@@ -657,6 +662,47 @@ func (sp *splitter) cutAtNotches(mask []byte, rect image.Rectangle, depth int) [
 		}
 	}
 	return bestParts
+}
+
+// hullMonotonic reports whether the convex hull indices h of a contour of
+// n points pass OpenCV's own check in convexityDefects: in range, and
+// running around the contour in one direction. OpenCV throws a C++
+// exception otherwise, which gocv cannot catch.
+func hullMonotonic(h []int32, n int) bool {
+	if n <= 3 || len(h) < 3 {
+		return true // OpenCV returns no defects without checking
+	}
+	b := func(v bool) int {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	rev := b(h[1] > h[0])+b(h[2] > h[1])+b(h[0] > h[2]) != 2
+	at := func(i int) int32 {
+		if rev {
+			return h[len(h)-1-i]
+		}
+		return h[i]
+	}
+	cur := at(len(h) - 1)
+	if cur < 0 || int(cur) >= n {
+		return false
+	}
+	increasing := -1
+	for i := range h {
+		next := at(i)
+		if next < 0 || int(next) >= n {
+			return false
+		}
+		if increasing < 0 {
+			increasing = 1 - b(cur < next)
+		} else if increasing != b(cur < next) {
+			return false
+		}
+		cur = next
+	}
+	return true
 }
 
 // fitParts fits notes to the components of a cut mask. It returns nil
