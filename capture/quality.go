@@ -12,11 +12,19 @@ import (
 // Quality thresholds, measured on the synth sets (see docs/BENCHMARKS.md).
 const (
 	// BlurryBelow is the sharpness (variance of the Laplacian over the
-	// notes on the working image) under which a photo is called blurry.
-	BlurryBelow = 60.0
+	// notes on the working image, scaled to paper of grey 200) under which
+	// a photo is called blurry. On synth walls (12 MP, standard and hard)
+	// a photo as generated gives 1700-4000, with an added Gaussian blur of
+	// sigma 3 photo pixels 159-354, of sigma 5 (writing no longer legible)
+	// 25-47 and of sigma 8 7-10 (capture/calib_test.go).
+	BlurryBelow = 80.0
 	// DarkBelow is the mean brightness (0..255) under which a photo is
-	// called too dark.
-	DarkBelow = 70.0
+	// called too dark (a photo at half the light of a normal one still
+	// reads; at a third it does not).
+	DarkBelow = 65.0
+	// sharpnessRefGrey is the paper brightness that sharpness is scaled
+	// to, so that a dim photo is not called blurry for its low contrast.
+	sharpnessRefGrey = 200.0
 	// GlareNoteShare is the share of washed-out pixels that marks a
 	// coloured note as hit by glare.
 	GlareNoteShare = 0.04
@@ -42,13 +50,14 @@ func (s *Segmenter) judgeQuality(seg *wallscan.Segmentation, small gocv.Mat, cs 
 
 	// Sharpness: variance of the 4-neighbour Laplacian over the notes'
 	// inner parts (where the writing is), or over the photo if none.
-	var n, s1, s2 float64
+	var n, s1, s2, sg float64
 	lap := func(x, y int) {
 		i := y*w + x
 		v := 4*float64(g[i]) - float64(g[i-1]) - float64(g[i+1]) - float64(g[i-w]) - float64(g[i+w])
 		n++
 		s1 += v
 		s2 += v * v
+		sg += float64(g[i])
 	}
 	if len(cs) == 0 {
 		for y := 1; y < h-1; y += 2 {
@@ -75,7 +84,10 @@ func (s *Segmenter) judgeQuality(seg *wallscan.Segmentation, small gocv.Mat, cs 
 	}
 	if n > 0 {
 		m := s1 / n
-		q.Sharpness = math.Round((s2/n-m*m)*10) / 10
+		// Contrast scales with the light; judge focus as if the paper
+		// were lit to sharpnessRefGrey.
+		k := sharpnessRefGrey / math.Max(sg/n, 20)
+		q.Sharpness = math.Round((s2/n-m*m)*k*k*10) / 10
 	}
 
 	for _, p := range st {
