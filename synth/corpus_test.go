@@ -92,7 +92,7 @@ func TestCorpusSize(t *testing.T) {
 
 func TestCorpusLexicalVariety(t *testing.T) {
 	share, pairs := sharedPairShare(Corpus())
-	t.Logf("pairs within a theme sharing a content word: %.1f%% of %d", 100*share, pairs)
+	t.Logf("pairs within a theme sharing a content word: %.0f of %d (%.1f%%)", share*float64(pairs), pairs, 100*share)
 	if share >= 0.30 {
 		t.Errorf("share of within-theme pairs sharing a content word = %.3f, want < 0.30", share)
 	}

@@ -321,3 +321,19 @@ func TestWrapBreaksLongWords(t *testing.T) {
 
 // oneLine joins white space as bench.CER does.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func TestOverlay(t *testing.T) {
+	w, err := Generate(Options{Seed: 4, Level: LevelEasy, Width: 800, Height: 600, Notes: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := w.Overlay(4)
+	if got, want := o.Rect.Dx(), 200; got != want {
+		t.Errorf("width = %d, want %d", got, want)
+	}
+	// The top-left corner of each note is marked in its group's colour.
+	p := w.Notes[0].Polygon[0]
+	if got := o.RGBAAt(p.X/4, p.Y/4); got.R == got.G && got.G == got.B {
+		t.Errorf("corner of note 0 is %v, want a marker colour", got)
+	}
+}
