@@ -232,6 +232,10 @@ func TestBrowser(t *testing.T) {
 		if got, want := eval[string](t, ctx, `document.getElementById("count").textContent`), "6 notities gevonden"; got != want {
 			t.Errorf("count = %q, want %q", got, want)
 		}
+		// The lamp's reflection on note 5 comes back as advice in words.
+		if got, want := eval[string](t, ctx, `document.getElementById("advice").textContent`), "Schittering op 1 notitie: ga iets opzij staan."; got != want {
+			t.Errorf("advice = %q, want %q", got, want)
+		}
 		// The outlines lie over the notes: the first one's box in photo pixels.
 		if got, want := eval[string](t, ctx, `document.querySelector("#kiosk-wall polygon.line").getAttribute("points")`), "60,60 240,60 240,212 60,212"; got != want {
 			t.Logf("first outline %s (drawn at %s)", got, want)
@@ -351,6 +355,16 @@ func TestBrowser(t *testing.T) {
 		poll(t, ctx, "the change after re-grouping", survives)
 		shots.shoot(ctx, "board")
 
+		// Split a note off the pink cluster, then undo it.
+		pink := `//section[contains(@class,"column")][.//span[@class="label" and text()="thema pink"]]`
+		do(t, ctx, "split mode", chromedp.Click(pink+`//button[contains(@class,"split")]`))
+		do(t, ctx, "pick a note", chromedp.Click(pink+`//input[contains(@class,"pick")]`))
+		do(t, ctx, "name and split", chromedp.SendKeys(pink+`//form[contains(@class,"split-form")]//input`, "Beveiliging\r"))
+		poll(t, ctx, "the split-off cluster", `[...document.querySelectorAll(".column .label")].some(l => l.textContent === "Beveiliging")`)
+		do(t, ctx, "undo", chromedp.Click("#undo"))
+		poll(t, ctx, "the split undone", `![...document.querySelectorAll(".column .label")].some(l => l.textContent === "Beveiliging") &&
+			[...document.querySelectorAll(".column")].some(c => c.querySelector(".label").textContent === "thema pink" && c.querySelectorAll(".card").length === 2)`)
+
 		// The store agrees.
 		cs, _ := e.db.Clusters(ctx0, w.ID)
 		var kept *wallscan.Cluster
@@ -366,6 +380,12 @@ func TestBrowser(t *testing.T) {
 		// The other pages, for the screenshots and a look at what they show.
 		do(t, ctx, "workshops", chromedp.Navigate(url("/workshops")), chromedp.WaitVisible("#new-workshop"))
 		shots.shoot(ctx, "workshops")
+		do(t, ctx, "create a workshop", chromedp.SendKeys("#w-title", "Provincie Noord: datadeling"),
+			chromedp.SendKeys("#w-case", "Provincie Noord"), chromedp.Click(`#new-workshop button[type=submit]`),
+			chromedp.WaitVisible("#workshop-form"))
+		if got, want := eval[string](t, ctx, `document.getElementById("s-title").value + " / " + document.getElementById("p-green").value`), "Provincie Noord: datadeling / toezicht"; got != want {
+			t.Errorf("new workshop's settings show %q, want %q", got, want)
+		}
 		do(t, ctx, "overview", chromedp.Navigate(url("/workshops/"+ws)))
 		poll(t, ctx, "photo rows", `document.querySelectorAll("#photo-rows tr").length === 2 && document.getElementById("live-state").textContent.startsWith("Live")`)
 		shots.shoot(ctx, "overview")

@@ -190,6 +190,7 @@ type testNote struct {
 	x, y, w, h int
 	rgb        color.RGBA
 	text       string
+	glare      bool // a washed-out patch, as a lamp leaves on glossy paper
 }
 
 var (
@@ -201,12 +202,12 @@ var (
 // wallNotes is the standard test wall: six notes of three colours.
 func wallNotes() []testNote {
 	return []testNote{
-		{60, 60, 180, 150, yellow, "gegevens delen is juridisch onduidelijk"},
-		{320, 70, 200, 150, yellow, "AVG angst bij ketenpartners"},
-		{580, 60, 220, 150, blue, "systemen praten niet met elkaar"},
-		{80, 300, 240, 150, blue, "geen zicht op eigen data"},
-		{380, 310, 260, 150, pink, "informatiebeveiliging komt te laat"},
-		{680, 300, 190, 150, pink, "CIO zit niet aan tafel"},
+		{60, 60, 180, 150, yellow, "gegevens delen is juridisch onduidelijk", false},
+		{320, 70, 200, 150, yellow, "AVG angst bij ketenpartners", false},
+		{580, 60, 220, 150, blue, "systemen praten niet met elkaar", false},
+		{80, 300, 240, 150, blue, "geen zicht op eigen data", false},
+		{380, 310, 260, 150, pink, "informatiebeveiliging komt te laat", true},
+		{680, 300, 190, 150, pink, "CIO zit niet aan tafel", false},
 	}
 }
 
@@ -218,6 +219,9 @@ func (e *env) drawWall(notes []testNote) []byte {
 	for _, n := range notes {
 		draw.Draw(img, image.Rect(n.x, n.y, n.x+n.w, n.y+n.h), &image.Uniform{n.rgb}, image.Point{}, draw.Src)
 		writeOn(img, n)
+		if n.glare {
+			draw.Draw(img, image.Rect(n.x+n.w/2, n.y+n.h/2, n.x+n.w-20, n.y+n.h-15), &image.Uniform{color.RGBA{252, 252, 252, 255}}, image.Point{}, draw.Src)
+		}
 		e.reader.learn(n.w, n.text)
 	}
 	var b bytes.Buffer
@@ -352,6 +356,9 @@ func (colourSegmenter) Segment(ctx context.Context, data []byte) (*wallscan.Segm
 		mean := color.RGBA{uint8(sr / uint64(cells)), uint8(sg / uint64(cells)), uint8(sb / uint64(cells)), 255}
 		crop := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 		draw.Draw(crop, crop.Bounds(), img, r.Min, draw.Src)
+		if washedOut(crop) {
+			seg.Quality.GlareNotes++
+		}
 		seg.Notes = append(seg.Notes, wallscan.FoundNote{
 			Polygon: wallscan.Quad{r.Min, {r.Max.X, r.Min.Y}, r.Max, {r.Min.X, r.Max.Y}},
 			Color:   nearestColour(mean), RGB: mean,
@@ -369,7 +376,21 @@ func (colourSegmenter) Segment(ctx context.Context, data []byte) (*wallscan.Segm
 	if len(seg.Notes) == 0 {
 		seg.Quality.Warnings = append(seg.Quality.Warnings, wallscan.WarnNoNotes)
 	}
+	if seg.Quality.GlareNotes > 0 {
+		seg.Quality.Warnings = append(seg.Quality.Warnings, wallscan.WarnGlare)
+	}
 	return seg, nil
+}
+
+// washedOut reports whether more than 5% of a crop is near white.
+func washedOut(img *image.RGBA) bool {
+	white := 0
+	for i := 0; i+3 < len(img.Pix); i += 4 {
+		if img.Pix[i] > 240 && img.Pix[i+1] > 240 && img.Pix[i+2] > 240 {
+			white++
+		}
+	}
+	return white*20 > len(img.Pix)/4
 }
 
 func nearestColour(c color.RGBA) wallscan.Color {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -466,7 +467,7 @@ func TestExports(t *testing.T) {
 	}
 }
 
-var pdfStream = regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`)
+var pdfStream = regexp.MustCompile(`/Length (\d+)[^>]*>>\s*stream\r?\n`)
 var pdfShow = regexp.MustCompile(`\(((?:[^()\\]|\\.)*)\) ?Tj`)
 
 // pdfText returns the text shown in a PDF's compressed content streams,
@@ -474,8 +475,12 @@ var pdfShow = regexp.MustCompile(`\(((?:[^()\\]|\\.)*)\) ?Tj`)
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
 	var out strings.Builder
-	for _, m := range pdfStream.FindAllSubmatch(pdf, -1) {
-		zr, err := zlib.NewReader(bytes.NewReader(m[1]))
+	for _, m := range pdfStream.FindAllSubmatchIndex(pdf, -1) {
+		n, _ := strconv.Atoi(string(pdf[m[2]:m[3]]))
+		if m[1]+n > len(pdf) {
+			t.Fatalf("pdf stream of %d bytes runs past the end", n)
+		}
+		zr, err := zlib.NewReader(bytes.NewReader(pdf[m[1] : m[1]+n]))
 		if err != nil {
 			continue
 		}

@@ -134,7 +134,7 @@ function progressValue(p) {
 function adviceFor(q) {
   const out = [];
   for (const w of (q && q.warnings) || []) {
-    if (w === "glare" && q.glare_notes) out.push(t("advice.glare_n", q.glare_notes));
+    if (w === "glare" && q.glare_notes) out.push(tn("advice.glare_n", q.glare_notes));
     else if (I18N["advice." + w]) out.push(t("advice." + w));
   }
   return out;
