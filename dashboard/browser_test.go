@@ -214,6 +214,11 @@ func TestBrowser(t *testing.T) {
 	t.Run("kiosk", func(t *testing.T) {
 		do(t, ctx, "open kiosk", chromedp.Navigate(url("/k/"+w.JoinCode)), chromedp.WaitVisible("#start-camera"))
 		shots.shoot(ctx, "kiosk-start")
+		// By keyboard: from the wall field, Tab reaches the camera button and then the file picker.
+		do(t, ctx, "tab to the file picker", chromedp.Focus("#wall"), chromedp.KeyEvent("\t"), chromedp.KeyEvent("\t"))
+		if got, want := eval[string](t, ctx, `document.activeElement.id`), "file"; got != want {
+			t.Errorf("two Tabs from the wall field reach %q, want %q", got, want)
+		}
 		do(t, ctx, "choose wall and photo", chromedp.SetValue("#wall", "Muur A"),
 			chromedp.SetUploadFiles("#file", []string{photoFile}))
 		poll(t, ctx, "six outlines and six texts", `document.querySelectorAll("#kiosk-wall polygon.line").length === 6 &&
@@ -388,6 +393,10 @@ func TestBrowser(t *testing.T) {
 		}
 		do(t, ctx, "overview", chromedp.Navigate(url("/workshops/"+ws)))
 		poll(t, ctx, "photo rows", `document.querySelectorAll("#photo-rows tr").length === 2 && document.getElementById("live-state").textContent.startsWith("Live")`)
+		// A photo arriving now shows up and runs to done without a reload.
+		e.processedWall(w)
+		poll(t, ctx, "the new photo, live", `document.querySelectorAll("#photo-rows tr").length === 3 &&
+			document.querySelector("#photo-rows tr").dataset.status === "done"`)
 		shots.shoot(ctx, "overview")
 		do(t, ctx, "wall", chromedp.Navigate(url("/workshops/"+ws+"/wall?photo="+fmt.Sprint(firstPhoto(t, e, w.ID)))))
 		poll(t, ctx, "outlines", `document.querySelectorAll("#wall polygon.line").length === 6`)
