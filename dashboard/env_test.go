@@ -40,7 +40,7 @@ const testPassword = "wand-vol-briefjes"
 // doubles (colourSegmenter, sizeReader, colourGrouper), because OpenCV and
 // Tesseract are not the dashboard's business.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	db     *store.DB
 	broker *wallscan.Broker
 	proc   *wallscan.Processor
@@ -52,7 +52,7 @@ type env struct {
 	client func() string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
