@@ -98,12 +98,31 @@ func clip(subject, clipPoly []pt) []pt {
 	return out
 }
 
+// Covered returns the share of quad a's area that lies inside quad b.
+func Covered(a, b wallscan.Quad) float64 {
+	inter, areaA, _ := intersection(a, b)
+	if areaA == 0 {
+		return 0
+	}
+	return inter / areaA
+}
+
 // PolygonIoU returns the intersection over union of two quadrilaterals.
 // Convex quads (every photographed note) are intersected exactly; others
 // are compared on a raster.
 func PolygonIoU(a, b wallscan.Quad) float64 {
+	inter, areaA, areaB := intersection(a, b)
+	union := areaA + areaB - inter
+	if union <= 0 || inter <= 0 {
+		return 0
+	}
+	return inter / union
+}
+
+// intersection returns the area common to a and b and their own areas.
+func intersection(a, b wallscan.Quad) (inter, areaA, areaB float64) {
 	pa, pb := quadPts(a), quadPts(b)
-	areaA, areaB := polyArea(pa), polyArea(pb)
+	areaA, areaB = polyArea(pa), polyArea(pb)
 	if areaA < 0 {
 		slices.Reverse(pa)
 		areaA = -areaA
@@ -112,25 +131,20 @@ func PolygonIoU(a, b wallscan.Quad) float64 {
 		slices.Reverse(pb)
 		areaB = -areaB
 	}
-	if areaA == 0 || areaB == 0 {
-		return 0
+	if areaA == 0 || areaB == 0 || !a.Bounds().Overlaps(b.Bounds()) {
+		return 0, areaA, areaB
 	}
-	if !a.Bounds().Overlaps(b.Bounds()) {
-		return 0
-	}
-	var inter float64
-	if convex(pb) {
+	switch {
+	case convex(pb):
 		inter = math.Abs(polyArea(clip(pa, pb)))
-	} else if convex(pa) {
+	case convex(pa):
 		inter = math.Abs(polyArea(clip(pb, pa)))
-	} else {
-		return rasterIoU(a, b)
+	default:
+		// Neither is convex: measure the overlap on a raster.
+		iou := rasterIoU(a, b)
+		inter = iou * (areaA + areaB) / (1 + iou)
 	}
-	union := areaA + areaB - inter
-	if union <= 0 {
-		return 0
-	}
-	return inter / union
+	return inter, areaA, areaB
 }
 
 // rasterIoU compares two polygons on a grid of at most 256x256 cells over

@@ -32,6 +32,9 @@ type Options struct {
 	// Lang holds the Tesseract languages of the peers, joined by "+";
 	// "" means "nld+eng".
 	Lang string
+	// Shots, if not nil, finds the same note in overlapping photos of one
+	// wall; its figures come out when the set has such photos.
+	Shots ShotMatcher
 	// Seed makes k-means and the character noise repeatable.
 	Seed uint64
 	// Log, if not nil, gets one line of progress per step.
@@ -51,6 +54,7 @@ type Report struct {
 	Segmentation SegmentationFigures `json:"segmentation"`
 	OCR          *OCRFigures         `json:"ocr,omitempty"`
 	Cluster      *ClusterFigures     `json:"cluster,omitempty"`
+	Shots        *ShotFigures        `json:"shots,omitempty"`
 	Speed        SpeedFigures        `json:"speed"`
 	Peers        *PeerFigures        `json:"peers,omitempty"`
 }
@@ -255,6 +259,11 @@ func Run(ctx context.Context, set Set, opt Options) (*Report, error) {
 		rep.Speed.ReadSeconds = reading.Seconds()
 		rep.OCR = scoreOCR(results, rep.Notes)
 	}
+	shots, err := scoreShots(ctx, set, results, opt.Shots)
+	if err != nil {
+		return nil, err
+	}
+	rep.Shots = shots
 	if pipe.Grouper != nil {
 		c, err := scoreClusters(ctx, pipe.Grouper, results, setGroups, opt.Seed)
 		if err != nil {
@@ -326,7 +335,28 @@ func scoreSegmentation(rep *Report, results []*photoResult) {
 				c.FN++
 			}
 		}
-		c.FP = len(pred) - len(pr.matches)
+		// A found note that is not matched is false, unless it lies
+		// mostly on a don't-care note: the visible part of a note that
+		// is mostly covered or cut by the photo's edge.
+		matchedP := make([]bool, len(pred))
+		for _, m := range pr.matches {
+			matchedP[m.Pred] = true
+		}
+		for j, q := range pred {
+			if matchedP[j] {
+				continue
+			}
+			dontCare := false
+			for _, n := range pr.truth.Notes {
+				if !n.Counted() && Covered(q, n.Quad()) >= 0.5 {
+					dontCare = true
+					break
+				}
+			}
+			if !dontCare {
+				c.FP++
+			}
+		}
 		all.Add(c)
 		bg := pr.truth.Background
 		if byBg[bg] == nil {

@@ -30,6 +30,9 @@ type fakeSegmenter struct {
 	drop  map[int]bool
 	extra bool
 	wrong map[int]wallscan.Color
+	// part outlines only the left 40% of these notes, as a segmenter
+	// does with a note that is mostly covered.
+	part map[int]bool
 }
 
 func (f *fakeSegmenter) Segment(ctx context.Context, photo []byte) (*wallscan.Segmentation, error) {
@@ -44,7 +47,14 @@ func (f *fakeSegmenter) Segment(ctx context.Context, photo []byte) (*wallscan.Se
 			c = w
 		}
 		cx, cy := n.Quad().Center()
-		s.Notes = append(s.Notes, wallscan.FoundNote{Polygon: n.Quad(), Color: c,
+		q := n.Quad()
+		if f.part[i] {
+			for _, k := range [][2]int{{1, 0}, {2, 3}} {
+				q[k[0]].X = q[k[1]].X + (q[k[0]].X-q[k[1]].X)*2/5
+				q[k[0]].Y = q[k[1]].Y + (q[k[0]].Y-q[k[1]].Y)*2/5
+			}
+		}
+		s.Notes = append(s.Notes, wallscan.FoundNote{Polygon: q, Color: c,
 			X: cx / float64(t.Width), Y: cy / float64(t.Height), Crop: textCrop{image.Rect(0, 0, 10, 10), n.Text}})
 	}
 	if f.extra {
@@ -247,5 +257,104 @@ func TestDirSet(t *testing.T) {
 	}
 	if _, err := bench.ParseTruth([]byte(`{"notes": [{"color": "teal"}]}`)); wallscan.ErrorCode(err) != wallscan.EINVALID {
 		t.Errorf("unknown colour: %v, want EINVALID", err)
+	}
+}
+
+func TestRunShots(t *testing.T) {
+	walls, err := synth.GenerateShots(synth.Options{Seed: 9, Level: synth.LevelEasy, Width: 1200, Height: 900, Notes: 10, Printed: true}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set bench.Samples
+	truth := map[string]*bench.Truth{}
+	for i, w := range walls {
+		jpg, _ := w.JPEG(90)
+		js, _ := w.TruthJSON()
+		tr, err := bench.ParseTruth(js)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set = append(set, &bench.Sample{Name: "shot" + string(rune('1'+i)) + ".jpg", Photo: jpg, Truth: tr})
+		truth[string(jpg)] = tr
+	}
+	pipe := &wallscan.Pipeline{Segmenter: &fakeSegmenter{truth: truth}}
+	rep, err := bench.Run(context.Background(), set, bench.Options{Pipeline: pipe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := rep.Shots
+	if sh == nil || sh.Walls != 1 {
+		t.Fatalf("shots = %+v, want one wall", sh)
+	}
+	if sh.DuplicatesRaw <= 0 || sh.Duplicates != sh.DuplicatesRaw || sh.Lost != 0 {
+		t.Errorf("without a matcher: %+v, want copies and nothing dropped", sh)
+	}
+	// A perfect matcher drops every later copy of a physical note.
+	perfect := func(ctx context.Context, photos [][]byte, segs []*wallscan.Segmentation) ([][2]int, error) {
+		seen := map[int]bool{}
+		var drop [][2]int
+		for s, ph := range photos {
+			for k, n := range truth[string(ph)].Notes {
+				if seen[n.ID] {
+					drop = append(drop, [2]int{s, k})
+				}
+				seen[n.ID] = true
+			}
+		}
+		return drop, nil
+	}
+	rep, err = bench.Run(context.Background(), set, bench.Options{Pipeline: pipe, Shots: perfect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.Shots; got.Duplicates != 0 || got.Lost != 0 || got.Physical != sh.Physical {
+		t.Errorf("perfect matcher: %+v, want no duplicates and nothing lost", got)
+	}
+	// A matcher that drops everything of the second shot loses the notes
+	// seen only there.
+	greedy := func(ctx context.Context, photos [][]byte, segs []*wallscan.Segmentation) ([][2]int, error) {
+		var drop [][2]int
+		for k := range segs[1].Notes {
+			drop = append(drop, [2]int{1, k})
+		}
+		return drop, nil
+	}
+	rep, err = bench.Run(context.Background(), set, bench.Options{Pipeline: pipe, Shots: greedy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	only1 := 0
+	in0 := map[int]bool{}
+	for _, n := range set[0].Truth.Notes {
+		if n.Counted() {
+			in0[n.ID] = true
+		}
+	}
+	for _, n := range set[1].Truth.Notes {
+		if n.Counted() && !in0[n.ID] {
+			only1++
+		}
+	}
+	if got, want := rep.Shots.Lost, only1; got != want || want == 0 {
+		t.Errorf("lost = %d, want %d (notes seen only in shot 2)", got, want)
+	}
+}
+
+func TestRunDontCare(t *testing.T) {
+	set, truth := smallSet(t, 1)
+	set[0].Truth.Notes[0].Visible = 0.3 // mostly covered: don't care
+	set[0].Truth.Notes[1].Visible = 0.3
+	seg := &fakeSegmenter{truth: truth, part: map[int]bool{0: true}, drop: map[int]bool{1: true}}
+	rep, err := bench.Run(context.Background(), set, bench.Options{Pipeline: &wallscan.Pipeline{Segmenter: seg}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The visible part of note 0 is neither right nor wrong; missing
+	// note 1 is no miss.
+	if got, want := rep.Segmentation.Counts, (bench.Counts{TP: 4}); got != want {
+		t.Errorf("counts = %+v, want %+v", got, want)
+	}
+	if got, want := rep.DontCare, 2; got != want {
+		t.Errorf("don't care = %d, want %d", got, want)
 	}
 }

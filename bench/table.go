@@ -31,6 +31,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 	row("F1 by background", strings.Join(bgs, ", "), "")
 	row("mean IoU of matches", f3(s.MeanIoU), "")
 	row("colour accuracy", f3(s.ColourAcc), "")
+	if sh := r.Shots; sh != nil {
+		row(fmt.Sprintf("duplicate notes across overlapping shots (%d walls, %d notes)", sh.Walls, sh.Physical),
+			fmt.Sprintf("%s after matching (%s before), %d notes lost, %.0f ms per wall", f3(sh.Duplicates), f3(sh.DuplicatesRaw), sh.Lost, sh.MatchMs), "")
+	}
 	p := r.Peers
 	// peer formats a peer figure, or nothing when the peers did not run.
 	peer := func(f func(p *PeerFigures) string) string {
