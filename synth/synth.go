@@ -69,6 +69,9 @@ type Options struct {
 	Printed bool
 	// Background is one of Backgrounds; "" lets the seed choose.
 	Background string
+	// White is the share of notes (0-1) cut from white paper. It is only
+	// honoured on kraft, wood and grey, where white paper stands out.
+	White float64
 }
 
 // TruthNote is the ground truth of one note on a generated photo.
@@ -300,6 +303,9 @@ func newScene(opt Options, shots int) (*scene, error) {
 	if opt.Width != 0 && (opt.Width < MinSide || opt.Height < MinSide || opt.Width > MaxSide || opt.Height > MaxSide) {
 		return nil, wallscan.Errorf(wallscan.EINVALID, "synth: photo %dx%d; each side must be %d-%d pixels.", opt.Width, opt.Height, MinSide, MaxSide)
 	}
+	if opt.White < 0 || opt.White > 1 {
+		return nil, wallscan.Errorf(wallscan.EINVALID, "synth: white share %v; give 0 to 1.", opt.White)
+	}
 	if opt.Background != "" && !validBackground(opt.Background) {
 		return nil, wallscan.Errorf(wallscan.EINVALID, "synth: unknown background %q; use one of %s.", opt.Background, strings.Join(Backgrounds, ", "))
 	}
@@ -334,6 +340,9 @@ func newScene(opt Options, shots int) (*scene, error) {
 	sc.annotate(fs)
 	return sc, nil
 }
+
+// whiteAllowed reports whether white notes stand out on background b.
+func whiteAllowed(b string) bool { return b == "kraft" || b == "wood" || b == "grey" }
 
 func validBackground(b string) bool {
 	for _, k := range Backgrounds {
@@ -394,6 +403,9 @@ func (sc *scene) layout(n, shots int) {
 			sn.color = noteColors[rng.IntN(len(noteColors))]
 			if prev != nil && rng.Float64() < lp.sameColour {
 				sn.color = prev.color
+			}
+			if sc.opt.White > 0 && whiteAllowed(sc.background) && rng.Float64() < sc.opt.White {
+				sn.color = wallscan.White
 			}
 			if i > 0 && i%cols == 0 {
 				gx = 0

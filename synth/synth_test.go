@@ -200,6 +200,7 @@ func TestGenerateInvalid(t *testing.T) {
 		{"too small", Options{Width: 100, Height: 100}},
 		{"too large", Options{Width: 9000, Height: 3000}},
 		{"notes", Options{Notes: MaxNotes + 1}},
+		{"white", Options{White: 1.5}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Generate(tc.opt)
@@ -335,5 +336,31 @@ func TestOverlay(t *testing.T) {
 	p := w.Notes[0].Polygon[0]
 	if got := o.RGBAAt(p.X/4, p.Y/4); got.R == got.G && got.G == got.B {
 		t.Errorf("corner of note 0 is %v, want a marker colour", got)
+	}
+}
+
+func TestGenerateWhiteNotes(t *testing.T) {
+	for _, tc := range []struct {
+		background string
+		white      bool
+	}{
+		{"kraft", true}, {"wood", true}, {"grey", true}, {"plaster", false}, {"whiteboard", false},
+	} {
+		w, err := Generate(Options{Seed: 1, Level: LevelEasy, Width: 800, Height: 600, Notes: 8, White: 1, Background: tc.background})
+		if err != nil {
+			t.Fatal(err)
+		}
+		whites := 0
+		for _, n := range w.Notes {
+			if n.Color == wallscan.White {
+				whites++
+			}
+		}
+		if got, want := whites == len(w.Notes), tc.white; got != want {
+			t.Errorf("%s: %d of %d notes white, want all: %v", tc.background, whites, len(w.Notes), want)
+		}
+		if !tc.white && whites > 0 {
+			t.Errorf("%s: %d white notes on a white surface", tc.background, whites)
+		}
 	}
 }

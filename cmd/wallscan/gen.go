@@ -30,6 +30,7 @@ type genFlags struct {
 	shots      *int
 	background *string
 	printed    *bool
+	white      *float64
 }
 
 func addGenFlags(fs interface {
@@ -37,6 +38,7 @@ func addGenFlags(fs interface {
 	Int64(string, int64, string) *int64
 	String(string, string, string) *string
 	Bool(string, bool, string) *bool
+	Float64(string, float64, string) *float64
 }) genFlags {
 	return genFlags{
 		n:          fs.Int("n", 10, "number of walls"),
@@ -46,6 +48,7 @@ func addGenFlags(fs interface {
 		shots:      fs.Int("shots", 1, "overlapping photos per wall (1-3)"),
 		background: fs.String("background", "", "plaster, whiteboard, kraft, wood or grey (default: each in turn, by seed)"),
 		printed:    fs.Bool("printed", false, "print every note instead of hand-lettering it"),
+		white:      fs.Float64("white", 0, "share of white notes (0-1), on kraft, wood and grey only"),
 	}
 }
 
@@ -55,6 +58,9 @@ func (g genFlags) check() error {
 	}
 	if *g.shots < 1 || *g.shots > 3 {
 		return usagef("--shots %d: give 1 to 3", *g.shots)
+	}
+	if *g.white < 0 || *g.white > 1 {
+		return usagef("--white %v: give a share from 0 to 1", *g.white)
 	}
 	switch synth.Level(*g.level) {
 	case synth.LevelEasy, synth.LevelStandard, synth.LevelHard:
@@ -107,7 +113,7 @@ func (g genFlags) generate(ctx context.Context, keepWall bool, emit func(genPhot
 					bg = synth.Backgrounds[((seed%5)+5)%5]
 				}
 				opt := synth.Options{Seed: seed, Level: synth.Level(*g.level), Notes: *g.notes,
-					Background: bg, Printed: *g.printed}
+					Background: bg, Printed: *g.printed, White: *g.white}
 				walls, err := synth.GenerateShots(opt, *g.shots)
 				if err != nil {
 					results[i] <- result{err: err}
