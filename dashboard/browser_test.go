@@ -331,6 +331,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible("#board"))
 		poll(t, ctx, "the board after login", `location.pathname === "/workshops/`+ws+`/board" && document.querySelectorAll(".column").length >= 3 && document.querySelectorAll(".card").length >= 6`)
 
+		poll(t, ctx, "crops on the board", `[...document.querySelectorAll(".card img")].every(i => i.complete)`)
 		// Drag the note about the AVG to the cluster of the blue notes.
 		pos := eval[[]float64](t, ctx, `(() => {
 			const card = [...document.querySelectorAll(".card")].find(c => c.textContent.includes("AVG angst"));
