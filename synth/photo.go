@@ -90,14 +90,24 @@ func (sc *scene) camera(rng *rand.Rand, x0, x1 float64, W, H int) homography {
 	pitch := (rng.Float64() - 0.5) * 2 * lp.pitch * math.Pi / 180
 	roll := (rng.Float64() - 0.5) * 2 * lp.roll * math.Pi / 180
 	focal := 0.85 * float64(max(W, H))
-	cx, cy := (x0+x1)/2, (sc.minY+sc.maxY)/2
-	ww, wh := x1-x0, sc.maxY-sc.minY
+	// A camera sees at least a stretch of wall about 0.7 m wide, however
+	// few notes there are.
+	y0, y1 := sc.minY, sc.maxY
+	minW, minH := 700.0, 700.0*float64(H)/float64(W)
+	if d := minW - (x1 - x0); d > 0 {
+		x0, x1 = x0-d/2, x1+d/2
+	}
+	if d := minH - (y1 - y0); d > 0 {
+		y0, y1 = y0-d/2, y1+d/2
+	}
+	cx, cy := (x0+x1)/2, (y0+y1)/2
+	ww, wh := x1-x0, y1-y0
 	dist := focal * math.Max(ww/float64(W), wh/float64(H)) * 1.1
 	h := camera(yaw, pitch, roll, dist, focal).mul(translate(-cx, -cy))
 
 	// Fit the seen part into the photo, leaving a margin of 3-10%.
 	bx0, by0, bx1, by1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, c := range [][2]float64{{x0, sc.minY}, {x1, sc.minY}, {x1, sc.maxY}, {x0, sc.maxY}} {
+	for _, c := range [][2]float64{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}} {
 		x, y := h.apply(c[0], c[1])
 		bx0, bx1 = min(bx0, x), max(bx1, x)
 		by0, by1 = min(by0, y), max(by1, y)
