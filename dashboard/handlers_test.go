@@ -501,3 +501,31 @@ func pdfText(t *testing.T, pdf []byte) string {
 	}
 	return out.String()
 }
+
+// TestConcurrentUploads sends more uploads at once than are read at once;
+// they queue, and every one is stored.
+func TestConcurrentUploads(t *testing.T) {
+	e := newEnv(t)
+	w := e.workshop("Druk")
+	photo := e.drawWall(wallNotes()[:2])
+	const n = 3 * dashboard.MaxConcurrentUploads
+	codes := make(chan int, n)
+	for i := range n {
+		go func() {
+			body, ct := multipartPhoto(photo, fmt.Sprintf("Tafel %d", i))
+			codes <- e.do(nil, "POST", "/api/v1/kiosk/"+w.JoinCode+"/photos", body, ct).Code
+		}()
+	}
+	for range n {
+		if got, want := <-codes, http.StatusCreated; got != want {
+			t.Errorf("upload: %d, want %d", got, want)
+		}
+	}
+	photos, err := e.db.Photos(context.Background(), w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(photos), n; got != want {
+		t.Errorf("%d photos stored, want %d", got, want)
+	}
+}

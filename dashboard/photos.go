@@ -90,10 +90,21 @@ func uploadError(err error) error {
 	return wallscan.Errorf(wallscan.EINVALID, "The upload broke off or is malformed (%v). Send the photo again.", err)
 }
 
+// MaxConcurrentUploads is how many uploads are read into memory at once;
+// more wait their turn, so memory stays under MaxConcurrentUploads x
+// MaxUploadBytes however many kiosks send at the same moment.
+const MaxConcurrentUploads = 8
+
 // storePhoto checks an upload and stores it for workshop w; it is queued
 // for processing in the same transaction. The photo is stored before the
 // client hears of it.
 func (s *Server) storePhoto(c *gin.Context, workshopID int64) (*wallscan.Photo, error) {
+	select {
+	case s.uploads <- struct{}{}:
+		defer func() { <-s.uploads }()
+	case <-c.Request.Context().Done():
+		return nil, wallscan.Errorf(wallscan.EINVALID, "The upload was cancelled.")
+	}
 	up, err := readUpload(c)
 	if err != nil {
 		return nil, err

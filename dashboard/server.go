@@ -69,8 +69,9 @@ type Server struct {
 	pages  *pages
 	cat    catalogues
 
-	loginLimit *limiter // failed logins per client address
-	codeLimit  *limiter // unknown kiosk codes and share tokens per client address
+	uploads    chan struct{} // one token per upload being read, MaxConcurrentUploads in all
+	loginLimit *limiter      // failed logins per client address
+	codeLimit  *limiter      // unknown kiosk codes and share tokens per client address
 }
 
 // Rate limits: failed attempts allowed per client address within a window,
@@ -98,6 +99,7 @@ func NewServer(cfg Config) *Server {
 	if s.pages, err = parsePages(s.cat); err != nil {
 		panic(err)
 	}
+	s.uploads = make(chan struct{}, MaxConcurrentUploads)
 	s.loginLimit = newLimiter(MaxLoginFailures, FailureWindow)
 	s.codeLimit = newLimiter(MaxCodeFailures, FailureWindow)
 	return s
