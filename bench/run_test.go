@@ -261,7 +261,7 @@ func TestDirSet(t *testing.T) {
 }
 
 func TestRunShots(t *testing.T) {
-	walls, err := synth.GenerateShots(synth.Options{Seed: 9, Level: synth.LevelEasy, Width: 1200, Height: 900, Notes: 10, Printed: true}, 2)
+	walls, err := synth.GenerateShots(synth.Options{Seed: 9, Level: synth.LevelEasy, Width: 1200, Height: 900, Notes: 30, Printed: true}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
