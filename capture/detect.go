@@ -28,6 +28,9 @@ const (
 	// the brightest within inkWindow pixels is writing.
 	inkRatio  = 60
 	inkWindow = 11
+	// maxPieceShare: a seed piece merged into the note around it is at
+	// most this share of a typical seed.
+	maxPieceShare = 0.5
 	// splitErode is the kernel that shrinks the seeds inside a region
 	// that holds several notes, breaking the thin bridges where the
 	// border between two notes has a gap.
@@ -44,6 +47,9 @@ const (
 	// splitAreaFactor: a region this many times the median note area is
 	// taken to be several notes that touch.
 	splitAreaFactor = 1.6
+	// splitAspect: a region this much longer than wide may be two square
+	// notes side by side (or one oblong note: the split must find a border).
+	splitAspect = 1.45
 	// fallbackSolidity and fallbackQuadFit: a region that cannot be split
 	// is still kept as one note above these (a note partly covered).
 	fallbackSolidity = 0.6
@@ -333,7 +339,7 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 	lb := int32s(labels)
 	// Drop seeds too small to be a note's core.
 	stage("seeds")
-	mergeEnclosedSeeds(lb, n, w, h, lab)
+	mergeEnclosedSeeds(lb, n, w, h, lab, minArea*0.3)
 	stage("merge seeds")
 	counts := make([]int, n)
 	for _, l := range lb {
@@ -395,7 +401,9 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 			debugLog("region %d at (%d,%d)-(%d,%d) count %d ok %v fb %v fit %.2f sides %.0fx%.0f med %.0f", f.r.label, f.r.minX, f.r.minY, f.r.maxX, f.r.maxY, f.r.count, f.ok, f.c.fallback, f.c.fit, sw, sh, medArea)
 		}
 		big := medArea > 0 && f.c.q.area() > splitAreaFactor*medArea
-		if !f.ok || big {
+		sw, sh := f.c.q.sides()
+		long := f.ok && math.Max(sw, sh) > splitAspect*math.Min(sw, sh)
+		if !f.ok || big || long {
 			if parts := sp.split(f.r, f.c, f.ok); len(parts) > 1 {
 				cands = append(cands, parts...)
 				continue
@@ -580,18 +588,36 @@ func (sp *splitter) grow(mask, seeds []byte, rect image.Rectangle) []candidate {
 		}
 	}
 	var parts []candidate
+	clean := 0
 	for _, r := range rs {
 		if float64(r.count) < sp.minArea {
 			continue
 		}
 		c, ok := fitRegion(r)
-		if !ok {
+		switch {
+		case ok:
+			clean++
+		case c.fallback && float64(r.count) >= 0.5*sp.medArea:
+			// A note partly covered by its neighbours: keep the best guess.
+		case float64(r.count) < 0.5*sp.medArea:
+			continue // a sliver between notes
+		default:
+			if debugLog != nil {
+				debugLog("  grow %v: part %d px not a note (fit %.2f)", rect, r.count, c.fit)
+				debugMask(fmt.Sprintf("grow-%d-%d", rect.Min.X, rect.Min.Y), func() []byte {
+					g := make([]byte, len(out))
+					for i, l := range out {
+						g[i] = byte(l * 37)
+					}
+					return g
+				}(), rw, rh)
+			}
 			return nil
 		}
 		c.q = c.q.translate(float64(rect.Min.X), float64(rect.Min.Y))
 		parts = append(parts, c)
 	}
-	if len(parts) < 2 {
+	if clean < 2 {
 		return nil
 	}
 	return parts
@@ -639,6 +665,9 @@ func (sp *splitter) cutAtNotches(mask []byte, rect image.Rectangle, depth int) [
 			notches = append(notches, pts[dv[k+2]])
 		}
 	}
+	if debugLog != nil {
+		debugLog("notches %v depth %d: %v (min depth %.1f)", rect, depth, notches, minDepth)
+	}
 	if len(notches) < 2 {
 		return nil
 	}
@@ -656,6 +685,9 @@ func (sp *splitter) cutAtNotches(mask []byte, rect image.Rectangle, depth int) [
 			gocv.Line(&cm, a, b, color.RGBA{}, 2)
 			cm.Close()
 			parts, score := sp.fitParts(cut, rect, depth)
+			if debugLog != nil {
+				debugLog("  cut %v-%v: %d parts score %.2f", a, b, len(parts), score)
+			}
 			if parts != nil && score > bestScore {
 				bestParts, bestScore = parts, score
 			}
@@ -712,19 +744,16 @@ func (sp *splitter) fitParts(cut []byte, rect image.Rectangle, depth int) ([]can
 	rw, rh := rect.Dx(), rect.Dy()
 	cm := maskMat(cut, rw, rh)
 	labels := gocv.NewMat()
-	n := gocv.ConnectedComponents(cm, &labels)
+	gocv.ConnectedComponents(cm, &labels)
 	cm.Close()
 	defer labels.Close()
 	lb := append([]int32(nil), int32s(labels)...)
 	rs := regions(lb, rw, rh, 0)
 	var parts []candidate
-	score := 1.0
+	score, clean := 1.0, 0
 	for _, r := range rs {
-		if float64(r.count) < 0.25*sp.medArea {
-			if float64(r.count) < 0.05*sp.medArea {
-				continue // a sliver left by the cut
-			}
-			return nil, 0
+		if float64(r.count) < 0.5*sp.medArea {
+			continue // a sliver left by the cut, or a scrap of a neighbour
 		}
 		c, ok := fitRegion(r)
 		if float64(r.count) > splitAreaFactor*sp.medArea {
@@ -736,18 +765,23 @@ func (sp *splitter) fitParts(cut []byte, rect image.Rectangle, depth int) ([]can
 			}
 			if more := sp.cutAtNotches(sub, rect, depth+1); len(more) > 1 {
 				parts = append(parts, more...)
+				clean += len(more)
 				continue
 			}
 		}
-		if !ok {
+		switch {
+		case ok:
+			clean++
+			score = math.Min(score, c.fit)
+		case c.fallback:
+			score = math.Min(score, c.fit*0.8)
+		default:
 			return nil, 0
 		}
-		score = math.Min(score, c.fit)
 		c.q = c.q.translate(float64(rect.Min.X), float64(rect.Min.Y))
 		parts = append(parts, c)
 	}
-	_ = n
-	if len(parts) < 2 {
+	if len(parts) < 2 || clean < 1 {
 		return nil, 0
 	}
 	return parts, score
@@ -798,7 +832,7 @@ func cutQuad(q quad, k int, alongTop bool) []candidate {
 // mergeEnclosedSeeds joins seed pieces that lie inside the convex hull of a
 // larger seed of the same colour: paper between lines of writing that the
 // ink cut off from the rest of its note. It relabels lb in place.
-func mergeEnclosedSeeds(lb []int32, n, w, h int, lab []byte) {
+func mergeEnclosedSeeds(lb []int32, n, w, h int, lab []byte, minSeed float64) {
 	rs := regions(lb, w, h, 0)
 	type seedInfo struct {
 		r    *region
@@ -817,6 +851,18 @@ func mergeEnclosedSeeds(lb []int32, n, w, h int, lab []byte) {
 		ss = append(ss, &seedInfo{r: r, a: sum[r.label][1] / float64(r.count), b: sum[r.label][2] / float64(r.count)})
 	}
 	sort.Slice(ss, func(i, j int) bool { return ss[i].r.count > ss[j].r.count })
+	// A piece to merge is well under a typical seed: the seeds of whole
+	// notes are never swallowed, even by a seed that leaks into others.
+	var sizes []int
+	for _, si := range ss {
+		if float64(si.r.count) >= minSeed {
+			sizes = append(sizes, si.r.count)
+		}
+	}
+	if len(sizes) == 0 {
+		return
+	}
+	medSeed := float64(sizes[len(sizes)/2])
 	remap := make([]int32, n)
 	for i := range remap {
 		remap[i] = int32(i)
@@ -827,6 +873,9 @@ func mergeEnclosedSeeds(lb []int32, n, w, h int, lab []byte) {
 			continue
 		}
 		for _, small := range ss[i+1:] {
+			if float64(small.r.count) > maxPieceShare*medSeed {
+				continue
+			}
 			if remap[small.r.label] != small.r.label || small.r.maxX < big.r.minX || small.r.minX > big.r.maxX || small.r.maxY < big.r.minY || small.r.minY > big.r.maxY {
 				continue
 			}
