@@ -36,8 +36,8 @@ clean:
 FUZZTIME ?= 3m
 soak: setup build
 	$(BIN) load --kiosks 20 --photos 2 --interval 60s --dashboards 30 --facilitators 5 --width 4000 --height 3000 --notes 15
-	$(GO) test -run='^$$' -fuzz=FuzzCheckPhoto -fuzztime=$(FUZZTIME) .
-	$(GO) test -run='^$$' -fuzz=FuzzSegment -fuzztime=$(FUZZTIME) ./capture
-	$(GO) test -run='^$$' -fuzz=FuzzJSONAPI -fuzztime=$(FUZZTIME) ./dashboard
-	$(GO) test -run='^$$' -fuzz=FuzzGroup -fuzztime=$(FUZZTIME) ./cluster
-	$(GO) test -run='^$$' -fuzz=FuzzClusterInput -fuzztime=$(FUZZTIME) ./cmd/wallscan
+	$(GO) test -run='^$$' -fuzz=FuzzCheckPhoto -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s .
+	$(GO) test -run='^$$' -fuzz=FuzzSegment -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./capture
+	$(GO) test -run='^$$' -fuzz=FuzzJSONAPI -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./dashboard
+	$(GO) test -run='^$$' -fuzz=FuzzGroup -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./cluster
+	$(GO) test -run='^$$' -fuzz=FuzzClusterInput -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./cmd/wallscan
