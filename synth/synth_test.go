@@ -364,3 +364,35 @@ func TestGenerateWhiteNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestHardTouchingSameColour checks the hard level makes what segmenters
+// find hardest: notes of one colour that touch or overlap.
+func TestHardTouchingSameColour(t *testing.T) {
+	w, err := Generate(small(1, LevelHard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	touching, same := 0, 0
+	for i, a := range w.Notes {
+		for _, b := range w.Notes[i+1:] {
+			if a.Polygon.Bounds().Inset(-2).Overlaps(b.Polygon.Bounds()) {
+				touching++
+				if a.Color == b.Color {
+					same++
+				}
+			}
+		}
+	}
+	if touching < 5 || same < 1 {
+		t.Errorf("hard wall: %d touching pairs, %d of one colour; want at least 5 and 1", touching, same)
+	}
+	hidden := 0
+	for _, n := range w.Notes {
+		if n.Visible < 0.97 {
+			hidden++
+		}
+	}
+	if hidden == 0 {
+		t.Error("hard wall: no note is partly covered")
+	}
+}
