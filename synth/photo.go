@@ -90,15 +90,19 @@ func (sc *scene) camera(rng *rand.Rand, x0, x1 float64, W, H int) homography {
 	pitch := (rng.Float64() - 0.5) * 2 * lp.pitch * math.Pi / 180
 	roll := (rng.Float64() - 0.5) * 2 * lp.roll * math.Pi / 180
 	focal := 0.85 * float64(max(W, H))
-	// A camera sees at least a stretch of wall about 0.7 m wide, however
-	// few notes there are.
+	// However few notes there are, the camera sees a stretch of wall at
+	// least minView wide: one note does not fill the photo. (Walls of
+	// three or more notes are always wider, and unaffected.)
+	const minView = 180.0
 	y0, y1 := sc.minY, sc.maxY
-	minW, minH := 700.0, 700.0*float64(H)/float64(W)
-	if d := minW - (x1 - x0); d > 0 {
-		x0, x1 = x0-d/2, x1+d/2
-	}
-	if d := minH - (y1 - y0); d > 0 {
-		y0, y1 = y0-d/2, y1+d/2
+	if max(x1-x0, (y1-y0)*float64(W)/float64(H)) < minView {
+		minH := minView * float64(H) / float64(W)
+		if d := minView - (x1 - x0); d > 0 {
+			x0, x1 = x0-d/2, x1+d/2
+		}
+		if d := minH - (y1 - y0); d > 0 {
+			y0, y1 = y0-d/2, y1+d/2
+		}
 	}
 	cx, cy := (x0+x1)/2, (y0+y1)/2
 	ww, wh := x1-x0, y1-y0
