@@ -116,7 +116,15 @@ func (s *Server) Open(ctx context.Context) (err error) {
 	if s.listener, err = net.Listen("tcp", s.Addr); err != nil {
 		return err
 	}
-	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{
+		Handler: handler,
+		// A slow or stalled client must not hold an upload slot for long;
+		// the body limit is 32 MiB, which even poor Wi-Fi sends in minutes.
+		// No WriteTimeout: the live event streams stay open.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       3 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+	}
 	s.served = make(chan error, 1)
 	go func() { s.served <- s.http.Serve(s.listener) }()
 	return nil
