@@ -28,6 +28,9 @@ const (
 	// the brightest within inkWindow pixels is writing.
 	inkRatio  = 60
 	inkWindow = 11
+	// scrapShare: an outline under this share of the median note that
+	// touches a larger one is a scrap of it.
+	scrapShare = 0.37
 	// maxPieceShare: a seed piece merged into the note around it is at
 	// most this share of a typical seed.
 	maxPieceShare = 0.5
@@ -414,6 +417,7 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 		}
 	}
 	cands = dropOverlaps(cands)
+	cands = dropScraps(cands)
 	stage("fit+split")
 	return cands, lab, fg
 }
@@ -1108,4 +1112,37 @@ func (sp *splitter) cutAtLines(mask []byte, rect image.Rectangle) []candidate {
 		debugMask(fmt.Sprintf("cut-%d-%d", rect.Min.X, rect.Min.Y), cut, rw, rh)
 	}
 	return parts
+}
+
+// dropScraps removes outlines much smaller than the usual note that touch
+// or overlap a larger one: pieces of a note that glare or a neighbour cut
+// off, not notes of their own.
+func dropScraps(cs []candidate) []candidate {
+	if len(cs) < 3 {
+		return cs
+	}
+	areas := make([]float64, len(cs))
+	for i, c := range cs {
+		areas[i] = c.q.area()
+	}
+	sort.Float64s(areas)
+	med := areas[len(areas)/2]
+	var out []candidate
+	for i, c := range cs {
+		a := c.q.area()
+		scrap := false
+		if a < scrapShare*med {
+			w, h := c.q.sides()
+			for j, o := range cs {
+				if j != i && o.q.area() > a && quadGap(c.q, o.q) < 0.1*math.Min(w, h) {
+					scrap = true
+					break
+				}
+			}
+		}
+		if !scrap {
+			out = append(out, c)
+		}
+	}
+	return out
 }
