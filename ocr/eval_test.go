@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -28,7 +29,7 @@ import (
 var (
 	ablation = flag.Bool("ablation", false, "evaluate with each step of the reading turned off in turn")
 	evalN    = flag.Int("evaln", 100, "number of corpus notes in the evaluation")
-	only     = flag.String("only", "", "with -ablation: only the variants whose name contains this")
+	only     = flag.String("only", "", "with -ablation: only the variants whose name matches this regular expression")
 	noPlain  = flag.Bool("noplain", false, "skip plain tesseract in the evaluation")
 	evalSet  = flag.String("set", "wall", "evaluation notes: wall (standard-level walls), hard (hard-level walls) or clean (synth.RenderNote)")
 )
@@ -267,9 +268,13 @@ func ablate(t *testing.T, cases []evalCase, base figures) {
 		{"scale to 35 px", func(s *steps) { s.target = 35 }},
 		{"scale up only", func(s *steps) { s.upOnly = true }},
 		{"stretched gray", func(s *steps) { s.binarize = binStretch }},
+		{"combo: scale to 35 px, stretched gray", func(s *steps) { s.target = 35; s.binarize = binStretch }},
+		{"combo: no scaling, stretched gray", func(s *steps) { s.scale = false; s.binarize = binStretch }},
 		{"Otsu binarisation", func(s *steps) { s.binarize = binOtsu }},
 		{"Sauvola binarisation", func(s *steps) { s.binarize = binSauvola }},
 		{"no padding", func(s *steps) { s.padding = 0 }},
+		{"edges not whitened", func(s *steps) { s.edge = 0 }},
+		{"edges whitened 6%", func(s *steps) { s.edge = 0.06 }},
 		{"no orientation tries", func(s *steps) { s.orient = false }},
 		{"block mode only (no sparse/line)", func(s *steps) { s.modes = false }},
 		{"no word fusion of attempts", func(s *steps) { s.fuse = false }},
@@ -286,7 +291,7 @@ func ablate(t *testing.T, cases []evalCase, base figures) {
 	}
 	row("all steps (default)", base)
 	for _, v := range variants {
-		if !strings.Contains(v.name, *only) {
+		if !regexp.MustCompile(*only).MatchString(v.name) {
 			continue
 		}
 		s := defaultSteps

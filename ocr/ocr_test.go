@@ -218,6 +218,17 @@ func TestMissingLanguage(t *testing.T) {
 			}
 		})
 	}
+	t.Run("TESSDATA_PREFIX without the languages", func(t *testing.T) {
+		t.Setenv("TESSDATA_PREFIX", t.TempDir())
+		r, err := New(Options{Workers: 1})
+		if err == nil {
+			r.Close()
+			t.Fatal("New succeeded, want an error")
+		}
+		if msg := wallscan.ErrorMessage(err); !strings.Contains(msg, "tesseract-ocr-nld") || !strings.Contains(msg, "TESSDATA_PREFIX") {
+			t.Errorf("message %q does not name tesseract-ocr-nld and TESSDATA_PREFIX", msg)
+		}
+	})
 	if err := Available("", DefaultLanguages); err != nil {
 		t.Errorf("Available(default languages): %v", err)
 	}

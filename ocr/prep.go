@@ -451,3 +451,17 @@ func itoa(n int) string {
 	}
 	return string(b[i:])
 }
+
+// whitenEdges paints a band of width m along g's edges white.
+func whitenEdges(g *gray, m int) {
+	if m <= 0 {
+		return
+	}
+	for y := range g.h {
+		for x := range g.w {
+			if x < m || y < m || x >= g.w-m || y >= g.h-m {
+				g.pix[y*g.w+x] = 255
+			}
+		}
+	}
+}

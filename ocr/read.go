@@ -39,6 +39,7 @@ type steps struct {
 	// or not.
 	correctBelow float64
 	padding      int     // white margin, in pixels
+	edge         float64 // share of the crop's shorter side whitened along its edges
 	goodEnough   float64 // a first attempt at least this sure is kept as it is
 }
 
@@ -46,7 +47,7 @@ var defaultSteps = steps{
 	project:      false,
 	flatten:      true,
 	scale:        true,
-	target:       50,
+	target:       35,
 	binarize:     binGray,
 	orient:       true,
 	modes:        true,
@@ -55,6 +56,7 @@ var defaultSteps = steps{
 	correct:      true,
 	correctBelow: 85,
 	padding:      24,
+	edge:         0.03,
 	goodEnough:   80,
 }
 
@@ -89,6 +91,11 @@ func (r *Reader) prepare(crop image.Image) *prepared {
 	w, h := g.w, g.h
 	if s.flatten {
 		g = flatten(g, max(6, min(w, h)/25))
+	}
+	if s.edge > 0 {
+		// A note's writing keeps off its edges; what is there is the
+		// neighbouring note, the wall or a shadow.
+		whitenEdges(g, int(s.edge*float64(min(w, h))))
 	}
 	bin := threshold(g, otsu(g))
 	bs := blobs(bin, max(4, w*h/200000))
