@@ -11,8 +11,6 @@ import (
 	"wallscan"
 	"wallscan/bench"
 	"wallscan/capture"
-	"wallscan/cluster"
-	"wallscan/ocr"
 )
 
 func init() {
@@ -21,24 +19,6 @@ func init() {
 		summary: "measure every quality and speed figure on a set",
 		run:     runBench,
 	})
-}
-
-// benchPipeline builds the pipeline `wallscan scan` runs, from the same
-// adapters with their default options.
-func benchPipeline(read, group bool, lang string, workers int) (*wallscan.Pipeline, func(), error) {
-	p := &wallscan.Pipeline{Segmenter: capture.NewSegmenter(capture.Options{}), Workers: workers}
-	closeFn := func() {}
-	if read {
-		r, err := ocr.New(ocr.Options{Languages: strings.Split(lang, "+"), Workers: workers})
-		if err != nil {
-			return nil, nil, err
-		}
-		p.Reader, closeFn = r, func() { r.Close() }
-	}
-	if group {
-		p.Grouper = cluster.New(cluster.Options{})
-	}
-	return p, closeFn, nil
 }
 
 // matchShots finds the same note in overlapping photos of one wall with
@@ -119,7 +99,7 @@ func runBench(ctx context.Context, stdio Stdio, args []string) error {
 		fmt.Fprintf(stdio.Err, "generated %d photos\n", len(samples))
 	}
 
-	p, closeFn, err := benchPipeline(!*noOCR, !*noCluster, *lang, *workers)
+	p, closeFn, err := newPipeline(pipelineConfig{Read: !*noOCR, Group: !*noCluster, Lang: *lang, Workers: *workers})
 	if err != nil {
 		return err
 	}
