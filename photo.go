@@ -59,6 +59,15 @@ type Photo struct {
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// IdempotencyKey, if set, is the sender's name for this upload (the
+	// HTTP header Idempotency-Key): a photo sent again under the same key,
+	// because the answer to the first sending was lost, is stored once.
+	// Unique per workshop, at most MaxIdempotencyKey bytes; never shown.
+	IdempotencyKey string `json:"-"`
+	// Repeat is set by PhotoService.AddPhoto when the workshop already held
+	// a photo under IdempotencyKey: p is that photo and nothing was stored.
+	Repeat bool `json:"-"`
 }
 
 // PhotoService stores photos. Processing is queued in the same transaction
@@ -67,6 +76,15 @@ type Photo struct {
 type PhotoService interface {
 	// AddPhoto stores p and its bytes and queues it for processing, in one
 	// transaction. It sets p.ID, p.Status and p.CreatedAt. ENOTFOUND (workshop).
+	//
+	// A repeated upload: when p.IdempotencyKey is set and a photo of the
+	// same workshop was already stored under that key, AddPhoto stores and
+	// queues nothing, fills p with the stored photo as it is now (same ID
+	// and CreatedAt; processing may have moved on), sets p.Repeat and
+	// returns nil. It returns ECONFLICT instead when the stored photo's
+	// bytes or wall differ: the key was reused for another photo. Calls with
+	// one key at the same moment store exactly one photo; the others are
+	// repeats. EINVALID for a key longer than MaxIdempotencyKey bytes.
 	AddPhoto(ctx context.Context, p *Photo, data []byte) error
 	// Photo returns one photo. ENOTFOUND.
 	Photo(ctx context.Context, id int64) (*Photo, error)

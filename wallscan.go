@@ -32,6 +32,10 @@ const (
 	// MaxTitle is the longest workshop title, case, wall or cluster label, in bytes.
 	MaxTitle = 200
 
+	// MaxIdempotencyKey is the longest Idempotency-Key an upload may carry,
+	// in bytes.
+	MaxIdempotencyKey = 200
+
 	// MaxNotesPerPhoto is the most notes kept from one photo; beyond it the
 	// segmentation is taken to have failed (a pattern, not notes).
 	MaxNotesPerPhoto = 500

@@ -23,11 +23,20 @@ const MaxContentType = 100
 // AddPhoto implements wallscan.PhotoService: the row, the bytes and the
 // processing job are one transaction, committed (and synced, see the
 // package comment) before AddPhoto returns.
+//
+// A repeat is found through the unique index on (workshop_id,
+// idempotency_key): the insert is tried first and its constraint error
+// (matched by code) leads to the stored photo, in the same transaction.
+// So two sendings at the same moment, even from two processes, store one
+// photo, and the usual, first sending costs no extra lookup.
 func (db *DB) AddPhoto(ctx context.Context, p *wallscan.Photo, data []byte) error {
 	if p == nil {
 		return wallscan.Errorf(wallscan.EINVALID, "No photo given.")
 	}
+	p.Repeat = false
 	switch {
+	case len(p.IdempotencyKey) > wallscan.MaxIdempotencyKey || !utf8.ValidString(p.IdempotencyKey):
+		return wallscan.Errorf(wallscan.EINVALID, "The idempotency key is not text of at most %d bytes.", wallscan.MaxIdempotencyKey)
 	case len(data) == 0:
 		return wallscan.Errorf(wallscan.EINVALID, "The photo is empty (0 bytes).")
 	case len(data) > wallscan.MaxUploadBytes:
@@ -47,6 +56,9 @@ func (db *DB) AddPhoto(ctx context.Context, p *wallscan.Photo, data []byte) erro
 	if err := db.addPhoto(ctx, tx, p, data); err != nil {
 		return err
 	}
+	if p.Repeat {
+		return nil // nothing was written; the deferred rollback ends the transaction
+	}
 	if err := db.enqueueProcessing(ctx, tx, p.ID); err != nil {
 		return err
 	}
@@ -65,12 +77,21 @@ func (db *DB) addPhoto(ctx context.Context, tx *sql.Tx, p *wallscan.Photo, data 
 	p.Status, p.Size, p.CreatedAt, p.UpdatedAt = wallscan.PhotoQueued, int64(len(data)), now, now
 	p.Width, p.Height, p.NotesFound, p.NotesRead, p.Error = 0, 0, 0, 0, ""
 	p.Quality = wallscan.Quality{}
+	var key sql.NullString
+	if p.IdempotencyKey != "" {
+		key = sql.NullString{String: p.IdempotencyKey, Valid: true}
+	}
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO photos (workshop_id, wall, filename, content_type, size, status, quality, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		INSERT INTO photos (workshop_id, wall, filename, content_type, size, status, quality, created_at, updated_at,
+			idempotency_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.WorkshopID, p.Wall, p.Filename, p.ContentType, p.Size, string(p.Status), qualityJSON(p.Quality),
-		formatTime(now), formatTime(now))
-	if err != nil {
+		formatTime(now), formatTime(now), key)
+	if isUnique(err) && key.Valid {
+		// The failed statement is undone on its own; the transaction
+		// goes on and finds the photo stored under the key.
+		return repeatedPhoto(ctx, tx, p, data, err)
+	} else if err != nil {
 		return fmt.Errorf("insert photo: %w", err)
 	}
 	if p.ID, err = res.LastInsertId(); err != nil {
@@ -79,6 +100,37 @@ func (db *DB) addPhoto(ctx context.Context, tx *sql.Tx, p *wallscan.Photo, data 
 	if _, err := tx.ExecContext(ctx, `INSERT INTO photo_data (photo_id, data) VALUES (?, ?)`, p.ID, data); err != nil {
 		return fmt.Errorf("insert photo data: %w", err)
 	}
+	return nil
+}
+
+// repeatedPhoto fills p with the photo of p's workshop stored under
+// p.IdempotencyKey and sets p.Repeat; insertErr is the unique constraint
+// error that led here. ECONFLICT if that photo has other bytes or another
+// wall: the key was reused for a different photo.
+func repeatedPhoto(ctx context.Context, tx *sql.Tx, p *wallscan.Photo, data []byte, insertErr error) error {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM photos WHERE workshop_id = ? AND idempotency_key = ?`,
+		p.WorkshopID, p.IdempotencyKey).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) { // another constraint failed
+		return fmt.Errorf("insert photo: %w", insertErr)
+	} else if err != nil {
+		return fmt.Errorf("find repeated photo: %w", err)
+	}
+	stored, err := findPhoto(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	// SQLite compares the blobs; the stored bytes never come into Go.
+	var same bool
+	if err := tx.QueryRowContext(ctx, `SELECT data = ? FROM photo_data WHERE photo_id = ?`, data, id).Scan(&same); err != nil {
+		return fmt.Errorf("compare repeated photo: %w", err)
+	}
+	if !same || stored.Wall != p.Wall {
+		return wallscan.Errorf(wallscan.ECONFLICT,
+			"Another photo (%d) was already sent under this idempotency key; give each photo its own key.", id)
+	}
+	*p = *stored
+	p.Repeat = true
 	return nil
 }
 
@@ -363,7 +415,7 @@ func findPhoto(ctx context.Context, tx *sql.Tx, id int64) (*wallscan.Photo, erro
 func findPhotos(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*wallscan.Photo, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, workshop_id, wall, filename, content_type, size, width, height, status,
-			notes_found, notes_read, quality, error, created_at, updated_at
+			notes_found, notes_read, quality, error, created_at, updated_at, idempotency_key
 		FROM photos WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("select photos: %w", err)
@@ -373,11 +425,13 @@ func findPhotos(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*
 	for rows.Next() {
 		var p wallscan.Photo
 		var status, quality, created, updated string
+		var key sql.NullString
 		if err := rows.Scan(&p.ID, &p.WorkshopID, &p.Wall, &p.Filename, &p.ContentType, &p.Size,
 			&p.Width, &p.Height, &status, &p.NotesFound, &p.NotesRead, &quality, &p.Error,
-			&created, &updated); err != nil {
+			&created, &updated, &key); err != nil {
 			return nil, err
 		}
+		p.IdempotencyKey = key.String
 		p.Status = wallscan.PhotoStatus(status)
 		if err := fromJSON(quality, &p.Quality); err != nil {
 			return nil, err

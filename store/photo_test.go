@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"path/filepath"
+	"sync"
 	"testing"
 
 	"wallscan"
@@ -278,5 +280,120 @@ func TestReplaceNotes(t *testing.T) {
 	wantCode(t, db.ReplaceNotes(ctx, 999, s, ns), wallscan.ENOTFOUND)
 	if err := db.ReplaceNotes(ctx, p.ID, s, ns[:1]); err == nil {
 		t.Error("ReplaceNotes accepted 1 note for a segmentation of 2")
+	}
+}
+
+// TestAddPhotoRepeatTwoHandles sends one photo under one key many times at
+// once through two handles on one database file, as two server processes
+// would: the unique index, not the one writer connection of a handle,
+// keeps it to one photo, one copy of its bytes and one processing job.
+func TestAddPhotoRepeatTwoHandles(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "wallscan.db")
+	dbs := []*DB{openAt(t, path), openAt(t, path)}
+	w := mustWorkshop(t, dbs[0], "w")
+	const senders = 12
+	photos := make([]*wallscan.Photo, senders)
+	errs := make([]error, senders)
+	var wg sync.WaitGroup
+	for i := range senders {
+		photos[i] = &wallscan.Photo{WorkshopID: w.ID, Wall: "muur A", Filename: "p.jpg", IdempotencyKey: "station-1-0001"}
+		wg.Go(func() { errs[i] = dbs[i%2].AddPhoto(ctx, photos[i], fakePhoto(1)) })
+	}
+	wg.Wait()
+	var fresh int
+	for i, p := range photos {
+		if errs[i] != nil {
+			t.Fatalf("sender %d: %v", i, errs[i])
+		}
+		if p.ID != photos[0].ID {
+			t.Errorf("sender %d got photo %d, sender 0 got %d", i, p.ID, photos[0].ID)
+		}
+		if !p.Repeat {
+			fresh++
+		}
+	}
+	if got, want := fresh, 1; got != want {
+		t.Errorf("%d senders stored a new photo, want %d", got, want)
+	}
+	for _, table := range []string{"photos", "photo_data", "river_job"} {
+		if got, want := count(t, dbs[0], table, "1"), 1; got != want {
+			t.Errorf("%s holds %d rows, want %d", table, got, want)
+		}
+	}
+}
+
+// TestAddPhotoRepeatByConstraint makes sure a repeat is recognised by the
+// unique index's error code: a key stored by hand, behind AddPhoto's back,
+// is found as well.
+func TestAddPhotoRepeatByConstraint(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	w := mustWorkshop(t, db, "w")
+	p := mustPhoto(t, db, w.ID, 1)
+	if _, err := db.write.Exec(`UPDATE photos SET idempotency_key = 'by-hand' WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.write.Exec(`INSERT INTO photos (workshop_id, size, status, created_at, updated_at, idempotency_key)
+		VALUES (?, 1, 'queued', '', '', 'by-hand')`, w.ID)
+	if !isUnique(err) {
+		t.Fatalf("a second photo under one key: isUnique(%v) = false", err)
+	}
+	again := &wallscan.Photo{WorkshopID: w.ID, Wall: p.Wall, IdempotencyKey: "by-hand"}
+	if err := db.AddPhoto(ctx, again, fakePhoto(1)); err != nil {
+		t.Fatal(err)
+	}
+	if !again.Repeat || again.ID != p.ID {
+		t.Errorf("AddPhoto under a stored key: ID %d, Repeat %v; want photo %d, a repeat", again.ID, again.Repeat, p.ID)
+	}
+	if got, want := count(t, db, "river_job", "1"), 1; got != want {
+		t.Errorf("river_job holds %d rows, want %d: a repeat queues nothing", got, want)
+	}
+}
+
+// TestMigrationIdempotencyKeyUpgrade opens a database made before photos
+// had an idempotency key: its photos stay, keyless, and new ones may use
+// keys.
+func TestMigrationIdempotencyKeyUpgrade(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "wallscan.db")
+	db, err := Open(ctx, path, testOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := mustWorkshop(t, db, "w")
+	old := mustPhoto(t, db, w.ID, 1)
+	// Take the database back to before migration 2.
+	for _, q := range []string{
+		`DROP INDEX photos_idempotency`,
+		`ALTER TABLE photos DROP COLUMN idempotency_key`,
+		`DELETE FROM schema_migrations WHERE version = 2`,
+	} {
+		if _, err := db.write.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openAt(t, path)
+	got, err := db.Photo(ctx, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.IdempotencyKey != "" || got.Filename != old.Filename {
+		t.Errorf("old photo after the upgrade = %+v", got)
+	}
+	for i := range 2 {
+		p := &wallscan.Photo{WorkshopID: w.ID, IdempotencyKey: "k"}
+		if err := db.AddPhoto(ctx, p, fakePhoto(2)); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := p.Repeat, i == 1; got != want {
+			t.Errorf("sending %d: Repeat = %v, want %v", i+1, got, want)
+		}
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
 	}
 }

@@ -50,6 +50,8 @@ func Test(t *testing.T, open Opener) {
 		{"Workshops", testWorkshops},
 		{"WorkshopInvalid", testWorkshopInvalid},
 		{"Photos", testPhotos},
+		{"PhotoIdempotency", testPhotoIdempotency},
+		{"PhotoIdempotencyConcurrent", testPhotoIdempotencyConcurrent},
 		{"UpdatePhoto", testUpdatePhoto},
 		{"ReplaceNotes", testReplaceNotes},
 		{"SetReadingAndEdit", testSetReadingAndEdit},
@@ -189,6 +191,163 @@ func testPhotos(t *testing.T, open Opener) {
 	wantCode(t, err, wallscan.ENOTFOUND)
 	_, err = db.PhotoData(ctx, 999)
 	wantCode(t, err, wallscan.ENOTFOUND)
+}
+
+// keyedPhoto returns photo i of workshop w, sent under key.
+func keyedPhoto(w *wallscan.Workshop, i int, key string) *wallscan.Photo {
+	return &wallscan.Photo{WorkshopID: w.ID, Wall: "muur A", Filename: fmt.Sprintf("p%d.jpg", i),
+		ContentType: "image/jpeg", IdempotencyKey: key}
+}
+
+// photoIDs returns the IDs of a workshop's photos, oldest first.
+func photoIDs(t *testing.T, db services, workshopID int64) []int64 {
+	t.Helper()
+	ps, err := db.Photos(context.Background(), workshopID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, p := range ps {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+func testPhotoIdempotency(t *testing.T, open Opener) {
+	ctx := context.Background()
+	db := newDB(t, open)
+	w, other := mustWorkshop(t, db, "w"), mustWorkshop(t, db, "other")
+
+	first := keyedPhoto(w, 1, "station-7f3a-0001")
+	if err := db.AddPhoto(ctx, first, fakePhoto(1)); err != nil {
+		t.Fatal(err)
+	}
+	if first.ID == 0 || first.Repeat {
+		t.Fatalf("first AddPhoto left ID %d, Repeat %v; want a new photo", first.ID, first.Repeat)
+	}
+	stored, err := db.Photo(ctx, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := stored.IdempotencyKey, "station-7f3a-0001"; got != want {
+		t.Errorf("stored key = %q, want %q", got, want)
+	}
+	// Processing moves on before the repeat arrives.
+	segmenting := wallscan.PhotoSegmenting
+	if err := db.UpdatePhoto(ctx, first.ID, wallscan.PhotoUpdate{Status: &segmenting}); err != nil {
+		t.Fatal(err)
+	}
+
+	again := keyedPhoto(w, 1, "station-7f3a-0001")
+	if err := db.AddPhoto(ctx, again, fakePhoto(1)); err != nil {
+		t.Fatalf("repeat: %v", err)
+	}
+	if !again.Repeat {
+		t.Error("repeat: Repeat not set")
+	}
+	if got, want := again.ID, first.ID; got != want {
+		t.Errorf("repeat: ID = %d, want the first photo's %d", got, want)
+	}
+	if !again.CreatedAt.Equal(first.CreatedAt) || again.Status != wallscan.PhotoSegmenting ||
+		again.Size != first.Size || again.Filename != "p1.jpg" {
+		t.Errorf("repeat: p = %+v, want the stored photo as it is now (segmenting, created %v)", again, first.CreatedAt)
+	}
+	if got, want := photoIDs(t, db, w.ID), []int64{first.ID}; !slices.Equal(got, want) {
+		t.Errorf("photos after a repeat = %v, want %v", got, want)
+	}
+
+	// Another workshop may use the same key; photos without a key are
+	// never repeats; another key is another photo.
+	elsewhere := keyedPhoto(other, 1, "station-7f3a-0001")
+	if err := db.AddPhoto(ctx, elsewhere, fakePhoto(1)); err != nil {
+		t.Fatal(err)
+	}
+	if elsewhere.Repeat || elsewhere.ID == first.ID {
+		t.Errorf("same key, other workshop: ID %d, Repeat %v; want a new photo", elsewhere.ID, elsewhere.Repeat)
+	}
+	for i := 2; i <= 3; i++ {
+		p := keyedPhoto(w, i, "")
+		if err := db.AddPhoto(ctx, p, fakePhoto(1)); err != nil {
+			t.Fatal(err)
+		}
+		if p.Repeat {
+			t.Errorf("photo without a key taken as a repeat")
+		}
+	}
+	next := keyedPhoto(w, 4, "station-7f3a-0002")
+	if err := db.AddPhoto(ctx, next, fakePhoto(1)); err != nil || next.Repeat {
+		t.Errorf("another key: err %v, Repeat %v; want a new photo", err, next.Repeat)
+	}
+	if got, want := len(photoIDs(t, db, w.ID)), 4; got != want {
+		t.Errorf("workshop holds %d photos, want %d", got, want)
+	}
+	if got, want := len(photoIDs(t, db, other.ID)), 1; got != want {
+		t.Errorf("other workshop holds %d photos, want %d", got, want)
+	}
+
+	// The key reused for a different photo is a conflict, not a repeat.
+	for _, tc := range []struct {
+		name string
+		p    *wallscan.Photo
+		data []byte
+		code string
+	}{
+		{"other bytes", keyedPhoto(w, 1, "station-7f3a-0001"), fakePhoto(2), wallscan.ECONFLICT},
+		{"other wall", &wallscan.Photo{WorkshopID: w.ID, Wall: "muur B", IdempotencyKey: "station-7f3a-0001"}, fakePhoto(1), wallscan.ECONFLICT},
+		{"key too long", keyedPhoto(w, 9, strings.Repeat("k", wallscan.MaxIdempotencyKey+1)), fakePhoto(9), wallscan.EINVALID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantCode(t, db.AddPhoto(ctx, tc.p, tc.data), tc.code)
+			if tc.p.Repeat {
+				t.Error("Repeat set on a refused photo")
+			}
+		})
+	}
+	if got, want := len(photoIDs(t, db, w.ID)), 4; got != want {
+		t.Errorf("after refused photos the workshop holds %d photos, want %d", got, want)
+	}
+	longest := keyedPhoto(w, 10, strings.Repeat("k", wallscan.MaxIdempotencyKey))
+	if err := db.AddPhoto(ctx, longest, fakePhoto(10)); err != nil {
+		t.Errorf("key of MaxIdempotencyKey bytes: %v", err)
+	}
+}
+
+// testPhotoIdempotencyConcurrent sends one photo under one key many times
+// at once, as a station whose client retried while the first sending was
+// still being stored: exactly one photo, and every caller learns its ID.
+func testPhotoIdempotencyConcurrent(t *testing.T, open Opener) {
+	ctx := context.Background()
+	db := newDB(t, open)
+	w := mustWorkshop(t, db, "w")
+	const senders = 8
+	photos := make([]*wallscan.Photo, senders)
+	errs := make([]error, senders)
+	var wg sync.WaitGroup
+	for i := range senders {
+		photos[i] = keyedPhoto(w, 1, "same-key")
+		wg.Go(func() { errs[i] = db.AddPhoto(ctx, photos[i], fakePhoto(1)) })
+	}
+	wg.Wait()
+	ids := photoIDs(t, db, w.ID)
+	if got, want := len(ids), 1; got != want {
+		t.Fatalf("%d sendings at once stored %d photos, want %d", senders, got, want)
+	}
+	var fresh int
+	for i, p := range photos {
+		if errs[i] != nil {
+			t.Errorf("sender %d: %v", i, errs[i])
+			continue
+		}
+		if got, want := p.ID, ids[0]; got != want {
+			t.Errorf("sender %d got photo %d, want %d", i, got, want)
+		}
+		if !p.Repeat {
+			fresh++
+		}
+	}
+	if got, want := fresh, 1; got != want {
+		t.Errorf("%d senders stored a new photo, want %d", got, want)
+	}
 }
 
 func testReplaceNotes(t *testing.T, open Opener) {
