@@ -28,6 +28,9 @@ const (
 	// the brightest within inkWindow pixels is writing.
 	inkRatio  = 60
 	inkWindow = 11
+	// fgOpen is the opening of the note mask: it removes marker lines,
+	// circles and writing on the wall, which are thinner than it.
+	fgOpen = 9
 	// scrapShare: an outline under this share of the median note that
 	// touches a larger one is a scrap of it.
 	scrapShare = 0.37
@@ -300,7 +303,7 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 			fg[i] = 255
 		}
 	}
-	fg = morph(fg, w, h, gocv.MorphOpen, 3)
+	fg = morph(fg, w, h, gocv.MorphOpen, fgOpen)
 	fg = morph(fg, w, h, gocv.MorphClose, 5)
 	fg = fillHoles(fg, w, h)
 	stage("foreground")
