@@ -23,7 +23,7 @@ func (s *Server) kioskUpload(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, p)
+	answerUpload(c, p)
 }
 
 // kioskNote is a note as the kiosk shows it: its outline and reading.

@@ -90,6 +90,38 @@ func uploadError(err error) error {
 	return wallscan.Errorf(wallscan.EINVALID, "The upload broke off or is malformed (%v). Send the photo again.", err)
 }
 
+// IdempotencyHeader names an upload for its sender. A sender that lost the
+// answer (the network cut after the photo was stored) sends the photo
+// again under the same key; the server finds the photo it stored and
+// answers with it instead of storing a copy.
+const IdempotencyHeader = "Idempotency-Key"
+
+// ReplayedHeader is set to "true" on the answer to a repeated upload.
+const ReplayedHeader = "Idempotent-Replayed"
+
+// idempotencyKey reads the Idempotency-Key header: "" when absent,
+// EINVALID unless it is one value of printable ASCII of at most
+// wallscan.MaxIdempotencyKey bytes.
+func idempotencyKey(c *gin.Context) (string, error) {
+	values := c.Request.Header.Values(IdempotencyHeader)
+	switch {
+	case len(values) == 0:
+		return "", nil
+	case len(values) > 1:
+		return "", wallscan.Errorf(wallscan.EINVALID, "Send one %s header, not %d.", IdempotencyHeader, len(values))
+	}
+	key := values[0]
+	if key == "" || len(key) > wallscan.MaxIdempotencyKey {
+		return "", wallscan.Errorf(wallscan.EINVALID, "The %s header must be 1 to %d characters long.", IdempotencyHeader, wallscan.MaxIdempotencyKey)
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] > 0x7e {
+			return "", wallscan.Errorf(wallscan.EINVALID, "The %s header may hold only printable ASCII characters.", IdempotencyHeader)
+		}
+	}
+	return key, nil
+}
+
 // MaxConcurrentUploads is how many uploads are read into memory at once;
 // more wait their turn, so memory stays under MaxConcurrentUploads x
 // MaxUploadBytes however many kiosks send at the same moment.
@@ -97,8 +129,14 @@ const MaxConcurrentUploads = 8
 
 // storePhoto checks an upload and stores it for workshop w; it is queued
 // for processing in the same transaction. The photo is stored before the
-// client hears of it.
+// client hears of it. An upload under an Idempotency-Key the workshop
+// already holds stores nothing: storePhoto returns the stored photo with
+// Repeat set.
 func (s *Server) storePhoto(c *gin.Context, workshopID int64) (*wallscan.Photo, error) {
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return nil, err
+	}
 	select {
 	case s.uploads <- struct{}{}:
 		defer func() { <-s.uploads }()
@@ -115,10 +153,13 @@ func (s *Server) storePhoto(c *gin.Context, workshopID int64) (*wallscan.Photo, 
 	}
 	p := &wallscan.Photo{
 		WorkshopID: workshopID, Wall: up.wall, Filename: up.filename,
-		ContentType: info.ContentType, Size: int64(len(up.data)),
+		ContentType: info.ContentType, Size: int64(len(up.data)), IdempotencyKey: key,
 	}
 	if err := s.cfg.Photos.AddPhoto(c.Request.Context(), p, up.data); err != nil {
 		return nil, err
+	}
+	if p.Repeat {
+		return p, nil // told of when it was first stored
 	}
 	s.events.Publish(wallscan.Event{Type: wallscan.EventPhotoAdded, WorkshopID: workshopID, PhotoID: p.ID})
 	return p, nil
@@ -133,6 +174,18 @@ func (s *Server) uploadPhoto(c *gin.Context) {
 	p, err := s.storePhoto(c, w.ID)
 	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	answerUpload(c, p)
+}
+
+// answerUpload answers a stored upload: 201 Created with the photo, or,
+// for a repeat, 200 OK with the same photo as it is now and
+// Idempotent-Replayed: true.
+func answerUpload(c *gin.Context, p *wallscan.Photo) {
+	if p.Repeat {
+		c.Header(ReplayedHeader, "true")
+		c.JSON(http.StatusOK, p)
 		return
 	}
 	c.JSON(http.StatusCreated, p)
