@@ -31,6 +31,8 @@ const (
 	// fgOpen is the opening of the note mask: it removes marker lines,
 	// circles and writing on the wall, which are thinner than it.
 	fgOpen = 9
+	// localNotes is how many nearby clean notes set the expected size.
+	localNotes = 5
 	// scrapShare: an outline under this share of the median note that
 	// touches a larger one is a scrap of it.
 	scrapShare = 0.37
@@ -401,12 +403,42 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 		medArea = areas[(len(areas)-1)/2] // the lower median: pairs must not set the size
 	}
 	sp := splitter{w: w, h: h, ws: ws, edges: edges, valleys: valleys, ink: ink, lab: lab, blur: blur, minArea: minArea, medArea: medArea}
+	// Perspective makes notes far from the camera smaller: judge a region
+	// against the clean notes nearest to it.
+	type sized struct {
+		c    pt
+		area float64
+	}
+	var clean []sized
 	for _, f := range fs {
+		if f.ok && f.c.q.area() > 0.5*medArea && f.c.q.area() < splitAreaFactor*medArea {
+			clean = append(clean, sized{f.c.q.center(), f.c.q.area()})
+		}
+	}
+	localMed := func(c pt) float64 {
+		if len(clean) < localNotes {
+			return medArea
+		}
+		sort.Slice(clean, func(i, j int) bool { return clean[i].c.sub(c).len() < clean[j].c.sub(c).len() })
+		as := make([]float64, localNotes)
+		for i := range as {
+			as[i] = clean[i].area
+		}
+		sort.Float64s(as)
+		return as[localNotes/2]
+	}
+	for _, f := range fs {
+		if medArea > 0 {
+			sp.medArea = localMed(f.c.q.center())
+			if f.c.q.area() == 0 {
+				sp.medArea = localMed(pt{float64(f.r.minX+f.r.maxX) / 2, float64(f.r.minY+f.r.maxY) / 2})
+			}
+		}
 		if debugLog != nil {
 			sw, sh := f.c.q.sides()
-			debugLog("region %d at (%d,%d)-(%d,%d) count %d ok %v fb %v fit %.2f sides %.0fx%.0f med %.0f", f.r.label, f.r.minX, f.r.minY, f.r.maxX, f.r.maxY, f.r.count, f.ok, f.c.fallback, f.c.fit, sw, sh, medArea)
+			debugLog("region %d at (%d,%d)-(%d,%d) count %d ok %v fb %v fit %.2f sides %.0fx%.0f med %.0f local %.0f", f.r.label, f.r.minX, f.r.minY, f.r.maxX, f.r.maxY, f.r.count, f.ok, f.c.fallback, f.c.fit, sw, sh, medArea, sp.medArea)
 		}
-		big := medArea > 0 && f.c.q.area() > splitAreaFactor*medArea
+		big := medArea > 0 && f.c.q.area() > splitAreaFactor*sp.medArea
 		sw, sh := f.c.q.sides()
 		long := f.ok && math.Max(sw, sh) > splitAspect*math.Min(sw, sh)
 		if !f.ok || big || long {
