@@ -171,3 +171,35 @@ func TestUploadIdempotencyKeyInvalid(t *testing.T) {
 		t.Errorf("workshop holds %d photos, want 2 (the good keys only)", len(photos))
 	}
 }
+
+// TestUploadIdempotencyKeyConcurrent: a station whose client resent while
+// the first sending was still being stored; the uploads arrive together.
+// One is stored (201), the others are repeats (200) of that photo.
+func TestUploadIdempotencyKeyConcurrent(t *testing.T) {
+	e := newEnv(t)
+	w := e.workshop("Tegelijk")
+	photo := e.drawWall(wallNotes()[:1])
+	const n = 4
+	recs := make(chan *httptest.ResponseRecorder, n)
+	for range n {
+		go func() { recs <- e.uploadKeyed(nil, "/api/v1/kiosk/"+w.JoinCode+"/photos", photo, "", "together-1") }()
+	}
+	statuses := map[int]int{}
+	ids := map[int64]bool{}
+	for range n {
+		rec := <-recs
+		statuses[rec.Code]++
+		var p wallscan.Photo
+		decode(t, rec, &p)
+		ids[p.ID] = true
+	}
+	if statuses[http.StatusCreated] != 1 || statuses[http.StatusOK] != n-1 {
+		t.Errorf("statuses = %v, want one 201 and %d times 200", statuses, n-1)
+	}
+	if got, want := len(ids), 1; got != want {
+		t.Errorf("answers name %d photos, want %d", got, want)
+	}
+	if photos, _ := e.db.Photos(context.Background(), w.ID); len(photos) != 1 {
+		t.Errorf("workshop holds %d photos, want 1", len(photos))
+	}
+}
