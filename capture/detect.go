@@ -31,6 +31,12 @@ const (
 	// fgOpen is the opening of the note mask: it removes marker lines,
 	// circles and writing on the wall, which are thinner than it.
 	fgOpen = 9
+	// borderEdge, borderValley and borderEvidence: a border between two
+	// notes side by side shows a colour step of borderEdge or a shadow of
+	// borderValley on at least borderEvidence of its length.
+	borderEdge     = 8
+	borderValley   = 5
+	borderEvidence = 0.7
 	// localNotes is how many nearby clean notes set the expected size.
 	localNotes = 5
 	// scrapShare: an outline under this share of the median note that
@@ -563,8 +569,78 @@ func (sp *splitter) split(r *region, c candidate, ok bool) []candidate {
 		if aspect >= pairAspect && c.q.area() >= pairAspect*sp.medArea && k >= 2 && k <= 6 && math.Abs(aspect/float64(k)-1) < 0.35 {
 			return cutQuad(c.q, k, sw >= sh)
 		}
+		// 5. Two notes side by side whose border is a faint straight line
+		// across the short way: look for that line.
+		if r := c.q.area() / sp.medArea; aspect >= splitAspect && r >= 1.3 && r <= 2.6 {
+			if parts := sp.cutAtBorder(c.q, sw >= sh); parts != nil {
+				return parts
+			}
+		}
 	}
 	return nil
+}
+
+// cutAtBorder looks across a long quad for a straight line, near its
+// middle, along which the paper shows a colour step or a shadow (not
+// writing) almost everywhere, and cuts the quad there.
+func (sp *splitter) cutAtBorder(q quad, alongTop bool) []candidate {
+	lerp := func(a, b pt, t float64) pt { return a.add(b.sub(a).mul(t)) }
+	line := func(t float64) (pt, pt) {
+		if alongTop {
+			return lerp(q[0], q[1], t), lerp(q[3], q[2], t)
+		}
+		return lerp(q[0], q[3], t), lerp(q[1], q[2], t)
+	}
+	evidence := func(a, b pt) float64 {
+		n, hit := 0, 0
+		for k := 1; k < 40; k++ {
+			p := lerp(a, b, float64(k)/40)
+			x, y := int(p.X), int(p.Y)
+			if x < 1 || y < 1 || x >= sp.w-1 || y >= sp.h-1 {
+				continue
+			}
+			n++
+			// The border may be off by a pixel: take the strongest of the
+			// pixel and its neighbours across.
+			best := false
+			for _, d := range [3]int{-1, 0, 1} {
+				j := y*sp.w + x + d
+				if !alongTop {
+					j = (y+d)*sp.w + x
+				}
+				if sp.ink[j] == 0 && (sp.edges[j] >= borderEdge || sp.valleys[j] >= borderValley) {
+					best = true
+				}
+			}
+			if best {
+				hit++
+			}
+		}
+		if n == 0 {
+			return 0
+		}
+		return float64(hit) / float64(n)
+	}
+	bestT, bestE := 0.0, 0.0
+	for t := 0.3; t <= 0.701; t += 0.02 {
+		a, b := line(t)
+		if e := evidence(a, b); e > bestE {
+			bestT, bestE = t, e
+		}
+	}
+	if bestE < borderEvidence {
+		return nil
+	}
+	a, b := line(bestT)
+	var p1, p2 quad
+	if alongTop {
+		p1 = quad{q[0], a, b, q[3]}
+		p2 = quad{a, q[1], q[2], b}
+	} else {
+		p1 = quad{q[0], q[1], b, a}
+		p2 = quad{a, b, q[2], q[3]}
+	}
+	return []candidate{{q: p1.ordered(), area: p1.area(), fit: 1}, {q: p2.ordered(), area: p2.area(), fit: 1}}
 }
 
 // grow turns seed components into regions (watershed within the mask) and
