@@ -329,4 +329,29 @@ func calibration(t *testing.T, f figures) {
 		fmt.Fprintf(&b, " threshold %.0f: bad marked %d/%d, good marked %d/%d;", th, badM, bad, goodM, good)
 	}
 	t.Log("calibration:" + b.String())
+	// How well confidence orders notes by error: of all pairs of notes
+	// with different CER, the share where the worse read has the lower
+	// confidence (ties count half).
+	var right, pairs float64
+	for i, a := range f.notes {
+		for _, c := range f.notes[i+1:] {
+			if a.cer == c.cer {
+				continue
+			}
+			pairs++
+			worse, better := a, c
+			if c.cer > a.cer {
+				worse, better = c, a
+			}
+			switch {
+			case worse.confidence < better.confidence:
+				right++
+			case worse.confidence == better.confidence:
+				right += 0.5
+			}
+		}
+	}
+	if pairs > 0 {
+		t.Logf("confidence orders %.0f%% of %.0f note pairs with different CER correctly", 100*right/pairs, pairs)
+	}
 }

@@ -2,8 +2,11 @@ package ocr
 
 import (
 	"image"
+	"strings"
 	"testing"
 	"time"
+
+	"wallscan"
 )
 
 func TestLexicon(t *testing.T) {
@@ -132,6 +135,17 @@ func TestTextAssembly(t *testing.T) {
 				t.Errorf("text %q, want %q", got.Text, tt.want)
 			}
 		})
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	long := strings.Repeat("gegevens delen ", 200)
+	got := truncate(long, wallscan.MaxNoteText)
+	if len(got) > wallscan.MaxNoteText || !strings.HasSuffix(got, "delen") && !strings.HasSuffix(got, "gegevens") {
+		t.Errorf("truncate gave %d bytes ending %q", len(got), got[len(got)-10:])
+	}
+	if got := truncate("één twee", 2); got != "é" {
+		t.Errorf("truncate(één twee, 2) = %q, want é", got)
 	}
 }
 

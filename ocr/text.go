@@ -122,7 +122,7 @@ func (r *Reader) finish(a attempt, p *prepared, sp *speller) wallscan.Reading {
 	for i, t := range toks {
 		texts[i] = t.text
 	}
-	reading := wallscan.Reading{Text: cleanSpace(strings.Join(texts, " ")), Words: words}
+	reading := wallscan.Reading{Text: truncate(cleanSpace(strings.Join(texts, " ")), wallscan.MaxNoteText), Words: words}
 	var sum, n float64
 	for _, t := range toks {
 		c := t.conf
@@ -212,6 +212,22 @@ func normaliseDashes(w string) string {
 		}
 	}
 	return string(rs)
+}
+
+// truncate cuts s to at most n bytes at a word or rune boundary: a note
+// holds a few words, and more is noise read as text.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if i := strings.LastIndexByte(s[:cut], ' '); i > n/2 {
+		cut = i
+	}
+	return s[:cut]
 }
 
 // cleanSpace collapses runs of white space into one space and trims.
