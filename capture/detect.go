@@ -628,6 +628,9 @@ func (sp *splitter) cutAtBorder(q quad, alongTop bool) []candidate {
 			bestT, bestE = t, e
 		}
 	}
+	if debugLog != nil {
+		debugLog("  border cut of %v: best evidence %.2f at %.2f", q, bestE, bestT)
+	}
 	if bestE < borderEvidence {
 		return nil
 	}

@@ -30,6 +30,11 @@ const (
 	// DefaultMaxCropSide caps a crop's longer side, in pixels: more does not
 	// help reading and costs memory.
 	DefaultMaxCropSide = 1600
+	// minWorkNoteSide: when the median note found is shorter than this on
+	// the working image, the notes are looked for again at a finer scale
+	// that makes them about targetWorkNoteSide.
+	minWorkNoteSide    = 85.0
+	targetWorkNoteSide = 110.0
 	// NeighbourGap is the largest gap between two notes, as a fraction of
 	// the smaller note's side, for them to count as neighbours.
 	NeighbourGap = 0.5
@@ -105,18 +110,37 @@ func (s *Segmenter) workFactor(w, h int) int {
 func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Segmentation, error) {
 	W, H := full.Cols(), full.Rows()
 	f := s.workFactor(W, H)
-	small := full
-	if f > 1 {
-		small = gocv.NewMat()
-		defer small.Close()
+	reduce := func(f int) gocv.Mat {
+		if f <= 1 {
+			return full
+		}
+		small := gocv.NewMat()
 		gocv.Resize(full, &small, image.Pt(W/f, H/f), 0, 0, gocv.InterpolationArea)
+		return small
 	}
-	w, h := small.Cols(), small.Rows()
+	small := reduce(f)
 	stage("reduce")
 	cands, lab, _ := s.detect(small)
 	if err := ctx.Err(); err != nil {
+		if f > 1 {
+			small.Close()
+		}
 		return nil, err
 	}
+	// Small notes (a wall photographed from afar) are found better at a
+	// finer working scale: look again, once, closer up.
+	if side := medianSide(cands); f > 1 && len(cands) >= 3 && side < minWorkNoteSide {
+		f2 := max(1, min(f-1, int(math.Round(side*float64(f)/targetWorkNoteSide))))
+		small.Close()
+		f = f2
+		small = reduce(f)
+		cands, lab, _ = s.detect(small)
+		stage("detect again")
+	}
+	if f > 1 {
+		defer small.Close()
+	}
+	w, h := small.Cols(), small.Rows()
 	seg := &wallscan.Segmentation{Width: W, Height: H}
 	sx, sy := float64(W)/float64(w), float64(H)/float64(h)
 
@@ -247,4 +271,18 @@ func linkNeighbours(seg *wallscan.Segmentation, cs []candidate) {
 			}
 		}
 	}
+}
+
+// medianSide returns the median shorter side of the outlines, 0 for none.
+func medianSide(cs []candidate) float64 {
+	if len(cs) == 0 {
+		return 0
+	}
+	ss := make([]float64, len(cs))
+	for i, c := range cs {
+		w, h := c.q.sides()
+		ss[i] = math.Min(w, h)
+	}
+	sort.Float64s(ss)
+	return ss[len(ss)/2]
 }
