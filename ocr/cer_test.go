@@ -19,6 +19,19 @@ func cer(got, want string) float64 {
 	return float64(levenshtein(got, want)) / float64(n)
 }
 
+// caseCER is cer without folding case, as bench.CER counts.
+func caseCER(got, want string) float64 {
+	got, want = cleanSpace(got), cleanSpace(want)
+	n := len([]rune(want))
+	if n == 0 {
+		if got == "" {
+			return 0
+		}
+		return 1
+	}
+	return min(1, float64(levenshtein(got, want))/float64(n))
+}
+
 func TestCER(t *testing.T) {
 	tests := []struct {
 		got, want string

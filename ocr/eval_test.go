@@ -45,6 +45,7 @@ type evalCase struct {
 type noteResult struct {
 	hand       bool
 	cer        float64
+	cerCase    float64 // case-sensitive, as `wallscan bench` counts
 	confidence float64
 	review     bool
 	got, want  string
@@ -54,6 +55,7 @@ type noteResult struct {
 type figures struct {
 	n                           int
 	cerHand, cerPrinted, cerAll float64
+	cerCase                     float64 // mean case-sensitive CER
 	recall                      float64 // share of notes with CER <= 0.3
 	bad, badMarked              int     // reads with CER > 0.3, and how many were marked
 	good, goodMarked            int
@@ -64,8 +66,8 @@ type figures struct {
 const goodCER = 0.3 // a reading with a higher CER is a bad read
 
 func (f figures) String() string {
-	return fmt.Sprintf("n=%d CER hand %.3f printed %.3f all %.3f recall %.2f bad marked %d/%d good marked %d/%d (%.0f ms/note on %d workers)",
-		f.n, f.cerHand, f.cerPrinted, f.cerAll, f.recall, f.badMarked, f.bad, f.goodMarked, f.good,
+	return fmt.Sprintf("n=%d CER hand %.3f printed %.3f all %.3f (case-sensitive %.3f) recall %.2f bad marked %d/%d good marked %d/%d (%.0f ms/note on %d workers)",
+		f.n, f.cerHand, f.cerPrinted, f.cerAll, f.cerCase, f.recall, f.badMarked, f.bad, f.goodMarked, f.good,
 		float64(f.elapsed.Milliseconds())/float64(max(1, f.n)), evalWorkers)
 }
 
@@ -93,7 +95,7 @@ func evaluate(t testing.TB, cases []evalCase, read func(image.Image) (wallscan.R
 					mu.Unlock()
 					continue
 				}
-				res[i] = noteResult{hand: c.hand, cer: min(1, cer(got.Text, c.text)), confidence: got.Confidence, review: got.Review, got: got.Text, want: c.text}
+				res[i] = noteResult{hand: c.hand, cer: min(1, cer(got.Text, c.text)), cerCase: caseCER(got.Text, c.text), confidence: got.Confidence, review: got.Review, got: got.Text, want: c.text}
 			}
 		}()
 	}
@@ -117,6 +119,7 @@ func evaluate(t testing.TB, cases []evalCase, read func(image.Image) (wallscan.R
 			np++
 		}
 		f.cerAll += r.cer
+		f.cerCase += r.cerCase
 		if r.cer <= goodCER {
 			ok++
 			f.good++
@@ -133,6 +136,7 @@ func evaluate(t testing.TB, cases []evalCase, read func(image.Image) (wallscan.R
 	f.cerHand /= float64(max(1, nh))
 	f.cerPrinted /= float64(max(1, np))
 	f.cerAll /= float64(max(1, len(res)))
+	f.cerCase /= float64(max(1, len(res)))
 	f.recall = float64(ok) / float64(max(1, len(res)))
 	return f
 }
