@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
@@ -27,7 +26,6 @@ import (
 	_ "modernc.org/sqlite"
 
 	"wallscan"
-	"wallscan/capture"
 	"wallscan/synth"
 )
 
@@ -716,7 +714,7 @@ func (r *crashRun) checkPhotos(photos []wallscan.Photo) {
 	}
 	stored := map[int64]bool{}
 	seenSum := map[[32]byte]int64{}
-	seg := capture.NewSegmenter(capture.Options{})
+	found := r.segmentWithBinary()
 	var notes []wallscan.Note
 	r.c.json("GET", fmt.Sprintf("/api/v1/workshops/%d/notes", r.w.ID), nil, &notes)
 	notesOf := map[int64][]wallscan.Note{}
@@ -745,12 +743,12 @@ func (r *crashRun) checkPhotos(photos []wallscan.Photo) {
 			t.Errorf("photo %d (seed %d): status %s (%s), want done", p.ID, sent.seed, p.Status, p.Error)
 			continue
 		}
-		want, err := seg.Segment(context.Background(), sent.data)
-		if err != nil {
-			t.Fatal(err)
+		want, ok := found[sent.seed]
+		if !ok {
+			t.Fatalf("wallscan scan gave no result for the photo of seed %d", sent.seed)
 		}
 		ns := notesOf[p.ID]
-		if got, want := len(ns), len(want.Notes); got != want || p.NotesFound != want {
+		if got := len(ns); got != want || p.NotesFound != want {
 			t.Errorf("photo %d: %d notes stored, notes_found %d; one segmentation finds %d", p.ID, got, p.NotesFound, want)
 		}
 		if p.NotesRead != p.NotesFound {
@@ -772,6 +770,49 @@ func (r *crashRun) checkPhotos(photos []wallscan.Photo) {
 			t.Errorf("the upload of seed %d was answered as photo %d, which is gone", p.seed, p.answered)
 		}
 	}
+}
+
+// segmentWithBinary runs `wallscan scan --json --no-ocr --no-cluster` of
+// the binary under test on every photo sent and returns the number of notes
+// it finds on each, by seed: one segmentation by the same code the server
+// ran (the test's own build may be older in a tree being edited).
+func (r *crashRun) segmentWithBinary() map[int64]int {
+	t := r.t
+	dir := t.TempDir()
+	args := []string{"scan", "--json", "--no-ocr", "--no-cluster"}
+	seedOf := map[string]int64{}
+	for _, p := range r.photos {
+		path := filepath.Join(dir, fmt.Sprintf("seed-%d.jpg", p.seed))
+		if err := os.WriteFile(path, p.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, path)
+		seedOf[path] = p.seed
+	}
+	var out, errb bytes.Buffer
+	cmd := exec.Command(r.bin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("wallscan scan: %v\n%s", err, errb.String())
+	}
+	var res struct {
+		Photos []struct {
+			Path  string            `json:"path"`
+			Notes []json.RawMessage `json:"notes"`
+			Error string            `json:"error"`
+		} `json:"photos"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatalf("wallscan scan --json: %v", err)
+	}
+	found := map[int64]int{}
+	for _, p := range res.Photos {
+		if p.Error != "" {
+			t.Fatalf("wallscan scan %s: %s", p.Path, p.Error)
+		}
+		found[seedOf[p.Path]] = len(p.Notes)
+	}
+	return found
 }
 
 // checkEdits checks that every answered edit holds: the value is the last
