@@ -37,6 +37,8 @@ const (
 	borderEdge     = 8
 	borderValley   = 5
 	borderEvidence = 0.7
+	// minCorner is the sharpest corner, in degrees, a note shows.
+	minCorner = 42.0
 	// localNotes is how many nearby clean notes set the expected size.
 	localNotes = 5
 	// scrapShare: an outline under this share of the median note that
@@ -457,6 +459,7 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 			cands = append(cands, f.c)
 		}
 	}
+	cands = dropMisshapen(cands)
 	cands = dropOverlaps(cands)
 	cands = dropScraps(cands)
 	stage("fit+split")
@@ -1255,6 +1258,37 @@ func dropScraps(cs []candidate) []candidate {
 			}
 		}
 		if !scrap {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// dropMisshapen removes outlines no note can have, even in steep
+// perspective: a corner sharper than minCorner or flatter than 180 minus
+// it, or sides more unequal than maxAspect.
+func dropMisshapen(cs []candidate) []candidate {
+	var out []candidate
+	for _, c := range cs {
+		if !c.q.convex() {
+			continue
+		}
+		w, h := c.q.sides()
+		if math.Max(w, h) > maxAspect*math.Min(w, h) {
+			continue
+		}
+		ok := true
+		for i := range 4 {
+			a, b, d := c.q[(i+3)%4], c.q[i], c.q[(i+1)%4]
+			u, v := a.sub(b), d.sub(b)
+			cos := u.dot(v) / math.Max(u.len()*v.len(), 1e-9)
+			ang := math.Acos(math.Max(-1, math.Min(1, cos))) * 180 / math.Pi
+			if ang < minCorner || ang > 180-minCorner {
+				ok = false
+				break
+			}
+		}
+		if ok {
 			out = append(out, c)
 		}
 	}
