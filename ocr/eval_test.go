@@ -268,6 +268,7 @@ func ablate(t *testing.T, cases []evalCase, base figures) {
 	variants := []variant{
 		{"ink projection instead of luma", func(s *steps) { s.project = true }},
 		{"no flattening", func(s *steps) { s.flatten = false }},
+		{"no flattening, no white margin or edges", func(s *steps) { s.flatten = false; s.padding = 0; s.edge = 0 }},
 		{"no scaling", func(s *steps) { s.scale = false }},
 		{"scale to 35 px", func(s *steps) { s.target = 35 }},
 		{"scale up only", func(s *steps) { s.upOnly = true }},

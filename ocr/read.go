@@ -89,8 +89,12 @@ func (r *Reader) prepare(crop image.Image) *prepared {
 		g = luma(m)
 	}
 	w, h := g.w, g.h
-	if s.flatten {
-		g = flatten(g, max(6, min(w, h)/25))
+	raw := g
+	g = flatten(g, max(6, min(w, h)/25))
+	if !s.flatten {
+		// Only Tesseract's input goes without: the letter size and line
+		// direction below cannot be measured on shaded paper.
+		g = raw
 	}
 	if s.edge > 0 {
 		// A note's writing keeps off its edges; what is there is the
@@ -98,6 +102,11 @@ func (r *Reader) prepare(crop image.Image) *prepared {
 		whitenEdges(g, int(s.edge*float64(min(w, h))))
 	}
 	bin := threshold(g, otsu(g))
+	if !s.flatten {
+		f := flatten(raw, max(6, min(w, h)/25))
+		whitenEdges(f, int(s.edge*float64(min(w, h))))
+		bin = threshold(f, otsu(f))
+	}
 	bs := blobs(bin, max(4, w*h/200000))
 	lh := letterHeight(bs)
 	if lh == 0 {
