@@ -171,16 +171,27 @@ func TestSynthPrintedWall(t *testing.T) {
 }
 
 // TestSynthEval measures detection on the standard and hard sets; set
-// WALLSCAN_EVAL=N to run N seeds per level and WALLSCAN_OVERLAY to a
-// directory for overlays. Without it a few seeds pin a floor.
+// WALLSCAN_EVAL=N to run N seeds per level (from WALLSCAN_EVAL_FROM, default
+// 1) and WALLSCAN_OVERLAY to a directory for overlays. Without it two seeds
+// per level pin a floor.
 func TestSynthEval(t *testing.T) {
-	n := 2
+	n, from := 2, 1
 	if v := os.Getenv("WALLSCAN_EVAL"); v != "" {
 		fmt.Sscan(v, &n)
 	}
+	if v := os.Getenv("WALLSCAN_EVAL_FROM"); v != "" {
+		fmt.Sscan(v, &from)
+	}
 	dir := os.Getenv("WALLSCAN_OVERLAY")
+	floor := map[synth.Level]float64{synth.LevelStandard: 0.95, synth.LevelHard: 0.85}
 	for _, lv := range []synth.Level{synth.LevelStandard, synth.LevelHard} {
-		s := evalSynth(t, synth.Options{Level: lv}, seedRange(1, n), dir)
+		s := evalSynth(t, synth.Options{Level: lv}, seedRange(from, n), dir)
 		t.Logf("%s: %s", lv, s)
+		if s.f1() < floor[lv] {
+			t.Errorf("%s: F1 %.3f, want >= %.2f", lv, s.f1(), floor[lv])
+		}
+		if s.colour() < 0.95 {
+			t.Errorf("%s: colour accuracy %.3f, want >= 0.95", lv, s.colour())
+		}
 	}
 }
