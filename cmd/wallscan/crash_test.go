@@ -100,6 +100,7 @@ func startProcess(t testing.TB, bin, dir string, logw io.Writer, extraArgs ...st
 		close(urls)
 	}()
 	go func() { cmd.Wait(); close(p.done) }()
+	t.Cleanup(p.kill) // a failed test leaves no server behind
 	select {
 	case u, ok := <-urls:
 		if !ok {
