@@ -457,3 +457,13 @@ func nearHull(q quad, h []pt, tol float64) bool {
 	}
 	return true
 }
+
+// clamp keeps q's corners within 0..maxX, 0..maxY: a note cut by the
+// photo's edge is outlined up to the edge.
+func (q quad) clamp(maxX, maxY float64) quad {
+	for i := range q {
+		q[i].X = math.Max(0, math.Min(maxX, q[i].X))
+		q[i].Y = math.Max(0, math.Min(maxY, q[i].Y))
+	}
+	return q
+}

@@ -153,7 +153,7 @@ func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Se
 	stats := make([]paperStats, len(cands))
 	for i, c := range cands {
 		stats[i] = samplePaper(lab, smallPix, w, h, c.q)
-		fq := c.q.scale(sx, sy)
+		fq := c.q.scale(sx, sy).clamp(float64(W-1), float64(H-1))
 		crop, err := s.crop(full, fq)
 		if err != nil {
 			return nil, err
