@@ -31,7 +31,7 @@ var (
 	evalN    = flag.Int("evaln", 100, "number of corpus notes in the evaluation")
 	only     = flag.String("only", "", "with -ablation: only the variants whose name matches this regular expression")
 	noPlain  = flag.Bool("noplain", false, "skip plain tesseract in the evaluation")
-	evalSet  = flag.String("set", "wall", "evaluation notes: wall (standard-level walls), hard (hard-level walls) or clean (synth.RenderNote)")
+	evalSet  = flag.String("set", "wall", "evaluation notes: wall (standard-level walls), hard (hard-level walls), turned (standard, turned by quarters) or clean (synth.RenderNote)")
 )
 
 // evalCase is one note of the evaluation.
@@ -162,6 +162,14 @@ func evalCases(t testing.TB, set string, n int) []evalCase {
 		c = drawCleanCases(t, n)
 	case "hard":
 		c = drawWallCases(t, n, synth.LevelHard)
+	case "turned":
+		// the standard notes, each turned 0, 1, 2 or 3 quarters
+		for i, w := range drawWallCases(t, n, synth.LevelStandard) {
+			for range i % 4 {
+				w.crop = turnRGBA(w.crop)
+			}
+			c = append(c, w)
+		}
 	default:
 		c = drawWallCases(t, n, synth.LevelStandard)
 	}

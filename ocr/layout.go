@@ -67,13 +67,18 @@ func blobs(b *gray, minArea int) []blob {
 
 // letterHeight estimates the typical height of a letter in pixels from the
 // components of a binary image: the median height of the components that
-// are not specks and not long lines. It returns 0 when there are no
+// are not specks and not long lines, measured across the lines (along x
+// when the lines run vertically). It returns 0 when there are no
 // letter-like components.
-func letterHeight(bs []blob) float64 {
+func letterHeight(bs []blob, vertical bool) float64 {
 	var hs []int
 	for _, b := range bs {
-		if b.box.Dy() >= 4 && b.box.Dx() <= 8*b.box.Dy() {
-			hs = append(hs, b.box.Dy())
+		h, w := b.box.Dy(), b.box.Dx()
+		if vertical {
+			h, w = w, h
+		}
+		if h >= 4 && w <= 8*h {
+			hs = append(hs, h)
 		}
 	}
 	if len(hs) == 0 {
@@ -132,7 +137,19 @@ func variation(p []float64) float64 {
 // nearest letter-sized neighbour (letters in a word mostly sit closer
 // together than lines do), and the projection profiles of lineScore must
 // agree. With too few letters the profiles decide alone.
-func linesRunVertically(bs []blob, lh float64, bin *gray) bool {
+func linesRunVertically(bs []blob, bin *gray) bool {
+	// letter size, whichever way the note is turned
+	var sizes []int
+	for _, b := range bs {
+		if d := max(b.box.Dx(), b.box.Dy()); d >= 4 {
+			sizes = append(sizes, d)
+		}
+	}
+	if len(sizes) == 0 {
+		return false
+	}
+	slices.Sort(sizes)
+	lh := float64(sizes[len(sizes)/2])
 	type pt struct{ x, y float64 }
 	var cs []pt
 	for _, b := range bs {
@@ -163,4 +180,29 @@ func linesRunVertically(bs []blob, lh float64, bin *gray) bool {
 	}
 	rows, cols := lineScore(bin)
 	return cols > rows
+}
+
+// expectedChars estimates how many characters the ink of a note holds,
+// whichever way it is turned: the typical character size is the median of
+// the components' shorter sides (a letter's width, or the height of
+// letters run together into one component), and each component counts
+// its longer side in such sizes. Specks and dots do not count.
+func expectedChars(bs []blob) float64 {
+	var short []int
+	for _, b := range bs {
+		short = append(short, min(b.box.Dx(), b.box.Dy()))
+	}
+	if len(short) == 0 {
+		return 0
+	}
+	slices.Sort(short)
+	size := float64(max(1, short[len(short)/2]))
+	var n float64
+	for _, b := range bs {
+		if float64(min(b.box.Dx(), b.box.Dy())) < size/2 {
+			continue
+		}
+		n += max(1, float64(max(b.box.Dx(), b.box.Dy()))/size)
+	}
+	return n
 }

@@ -121,7 +121,7 @@ func TestTextAssembly(t *testing.T) {
 		{"ij ligature", []rawWord{{text: "BĲ", line: 0}, {text: "bĳ", line: 0}}, "BIJ bij"},
 		{"bars dropped", []rawWord{{text: "|", conf: 95, line: 0}, {text: "AVG", line: 0}, {text: "&", conf: 90, line: 0}, {text: "Woo", line: 0}}, "AVG & Woo"},
 	}
-	p := &prepared{w: 100, h: 100, scale: 1, steps: defaultSteps}
+	p := &prepared{w: 100, h: 100, scale: [2]float64{1, 1}, steps: defaultSteps}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for i := range tt.words {

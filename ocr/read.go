@@ -66,9 +66,9 @@ type prepared struct {
 	origin   image.Point // crop.Bounds().Min
 	w, h     int         // crop size
 	flat     *gray       // flattened ink image, crop size, upright as given
-	scale    float64     // factor from crop pixels to Tesseract pixels
+	scale    [2]float64  // factor from crop pixels to Tesseract pixels, upright and turned a quarter
 	vertical bool        // the text lines run up and down
-	letters  int         // letter-sized ink components: about how many characters there are
+	letters  float64     // about how many characters the ink holds (expectedChars)
 	images   map[int]*gray
 	steps    steps
 }
@@ -108,7 +108,17 @@ func (r *Reader) prepare(crop image.Image) *prepared {
 		bin = threshold(f, otsu(f))
 	}
 	bs := blobs(bin, max(4, w*h/200000))
-	lh := letterHeight(bs)
+	p := &prepared{origin: crop.Bounds().Min, w: w, h: h, flat: g, images: map[int]*gray{}, steps: s}
+	if s.orient {
+		p.vertical = linesRunVertically(bs, bin)
+	}
+	// Letter height across the lines for both ways the lines may run: the
+	// reading may find the line direction other than guessed.
+	lhs := [2]float64{letterHeight(bs, false), letterHeight(bs, true)}
+	lh := lhs[0]
+	if p.vertical {
+		lh = lhs[1]
+	}
 	if lh == 0 {
 		return nil
 	}
@@ -119,23 +129,19 @@ func (r *Reader) prepare(crop image.Image) *prepared {
 	if ink < 20 {
 		return nil
 	}
-	p := &prepared{origin: crop.Bounds().Min, w: w, h: h, flat: g, scale: 1, images: map[int]*gray{}, steps: s}
-	for _, b := range bs {
-		if d := max(b.box.Dx(), b.box.Dy()); float64(d) >= lh/2 && float64(d) <= 2.5*lh {
-			p.letters++
+	p.letters = expectedChars(bs)
+	for a, lh := range lhs {
+		p.scale[a] = 1
+		if !s.scale || lh == 0 {
+			continue
 		}
-	}
-	if s.scale {
-		p.scale = math.Min(4, math.Max(0.2, s.target/lh))
+		p.scale[a] = math.Min(4, math.Max(0.2, s.target/lh))
 		if s.upOnly {
-			p.scale = max(1, p.scale)
+			p.scale[a] = max(1, p.scale[a])
 		}
-		if math.Abs(p.scale-1) < 0.1 {
-			p.scale = 1
+		if math.Abs(p.scale[a]-1) < 0.1 {
+			p.scale[a] = 1
 		}
-	}
-	if s.orient {
-		p.vertical = linesRunVertically(bs, lh, bin)
 	}
 	return p
 }
@@ -147,8 +153,8 @@ func (p *prepared) image(k int) *gray {
 		return g
 	}
 	g := rotate(p.flat, k)
-	if p.scale != 1 {
-		g = resize(g, p.scale)
+	if sc := p.scale[k%2]; sc != 1 {
+		g = resize(g, sc)
 	}
 	switch p.steps.binarize {
 	case binStretch:
@@ -166,8 +172,8 @@ func (p *prepared) image(k int) *gray {
 // toCrop maps a box in the Tesseract input of turn k back to crop pixels.
 func (p *prepared) toCrop(b image.Rectangle, k int) image.Rectangle {
 	f := func(x, y int) (float64, float64) {
-		fx := float64(x-p.steps.padding) / p.scale
-		fy := float64(y-p.steps.padding) / p.scale
+		fx := float64(x-p.steps.padding) / p.scale[((k%4)+4)%2]
+		fy := float64(y-p.steps.padding) / p.scale[((k%4)+4)%2]
 		W, H := float64(p.w), float64(p.h)
 		switch ((k % 4) + 4) % 4 {
 		case 1:
@@ -232,7 +238,7 @@ func (r *Reader) recognise(ctx context.Context, c *gosseract.Client, p *prepared
 		for _, w := range a.words {
 			chars += alnumLen(w.text)
 		}
-		if want := 0.6 * float64(p.letters); float64(chars) < want {
+		if want := 0.6 * p.letters; float64(chars) < want {
 			a.complete *= float64(chars) / want
 		}
 		// Missing ink weighs twice: a left-out word costs all its letters,
