@@ -30,6 +30,9 @@ func decodePhoto(data []byte) (gocv.Mat, error) {
 	if err != nil {
 		return gocv.Mat{}, err
 	}
+	// OpenCV 4.6's imdecode applies the EXIF orientation itself for
+	// IMReadColor, but not for IMReadUnchanged; decodePhoto always asks it
+	// not to and applies the orientation read here, so every path agrees.
 	flags := gocv.IMReadColor | gocv.IMReadIgnoreOrientation
 	orient := orientNormal
 	switch info.Format {
