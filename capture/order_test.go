@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"wallscan"
 )
 
 // TestSegmentOrderAndNeighbours: two rows of notes, the first row a tight
@@ -38,5 +40,30 @@ func TestSegmentOrderAndNeighbours(t *testing.T) {
 	}
 	if got, want := got.Notes[3].X, 1400.0/1600; got < want-0.01 || got > want+0.01 {
 		t.Errorf("note 3 centre x %.3f, want %.3f", got, want)
+	}
+}
+
+// TestSegmentManyNotes: a grid of more notes than MaxNotesPerPhoto keeps
+// the first MaxNotesPerPhoto in reading order and warns.
+func TestSegmentManyNotes(t *testing.T) {
+	var notes []drawnNote
+	for r := range 23 {
+		for c := range 23 {
+			notes = append(notes, drawnNote{q: square(80+float64(c)*80, 80+float64(r)*80, 44, 0), paper: paperYellow})
+		}
+	}
+	got, err := NewSegmenter(Options{}).Segment(context.Background(), encodeJPEG(t, drawWall(2000, 2000, wallWhite, notes, pt{}, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(got.Notes), wallscan.MaxNotesPerPhoto; got != want {
+		t.Errorf("kept %d notes, want %d", got, want)
+	}
+	has := map[string]bool{}
+	for _, w := range got.Quality.Warnings {
+		has[w] = true
+	}
+	if !has[wallscan.WarnManyNotes] || !has[wallscan.WarnSmall] {
+		t.Errorf("warnings %v, want %s and %s", got.Quality.Warnings, wallscan.WarnManyNotes, wallscan.WarnSmall)
 	}
 }
