@@ -130,12 +130,17 @@ func TestPeakMemoryChild(t *testing.T) {
 }
 
 // TestStageTimes prints the CPU time of each step on a 12 MP photo when
-// WALLSCAN_STAGES is set (run with GOMAXPROCS=1 OPENCV_FOR_THREADS_NUM=1).
+// WALLSCAN_STAGES is set ("hard" for a hard photo; run with GOMAXPROCS=1
+// OPENCV_FOR_THREADS_NUM=1).
 func TestStageTimes(t *testing.T) {
 	if os.Getenv("WALLSCAN_STAGES") == "" {
 		return
 	}
-	data := benchPhoto(t, 4000, 3000, synth.LevelStandard)
+	level := synth.LevelStandard
+	if l := os.Getenv("WALLSCAN_STAGES"); l == string(synth.LevelHard) {
+		level = synth.LevelHard
+	}
+	data := benchPhoto(t, 4000, 3000, level)
 	seg := NewSegmenter(Options{})
 	sum := map[string]time.Duration{}
 	var order []string
