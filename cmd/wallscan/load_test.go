@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestLoadSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := loadTest(context.Background(), cfg, s.URL(), os.Getpid(), photos, os.Stderr)
+	rep, err := loadTest(context.Background(), cfg, s.URL(), os.Getpid(), photos, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
