@@ -6,9 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 
 	"wallscan"
+	"wallscan/store/storetest"
 )
 
 // dump is everything a workshop's user sees, for comparing two databases.
@@ -62,37 +64,51 @@ func dumpDB(t *testing.T, db *DB) dump {
 
 func TestBackupRestore(t *testing.T) {
 	ctx := context.Background()
-	b := newBoard(t)
-	b.first(t)
-	if err := b.db.MoveNote(ctx, b.n[0], 0); err != nil {
+	db := openTest(t)
+	w := storetest.MustWorkshop(t, db, "w")
+	photo := storetest.MustPhoto(t, db, w.ID, 1)
+	var n []int64
+	var keys []string
+	for _, note := range storetest.MustNotes(t, db, photo.ID, 6) {
+		n = append(n, note.ID)
+		keys = append(keys, strconv.FormatInt(note.ID, 10))
+	}
+	if err := db.ApplyGroups(ctx, w.ID, []wallscan.Group{
+		{Key: "g1", Label: "A", Keywords: []string{"a"}, Notes: keys[0:2], Representative: keys[0]},
+		{Key: "g2", Label: "B", Notes: keys[2:4]},
+		{Key: "g3", Label: "Overig", Unsorted: true, Notes: keys[4:6]},
+	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.db.EditNoteText(ctx, b.n[1], "met de hand"); err != nil {
+	if err := db.MoveNote(ctx, n[0], 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.db.CreateShareLink(ctx, b.w.ID); err != nil {
+	if _, err := db.EditNoteText(ctx, n[1], "met de hand"); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.db.SetPassword(ctx, "geheim-wachtwoord"); err != nil {
+	if _, err := db.CreateShareLink(ctx, w.ID); err != nil {
 		t.Fatal(err)
 	}
-	want := dumpDB(t, b.db)
+	if err := db.SetPassword(ctx, "geheim-wachtwoord"); err != nil {
+		t.Fatal(err)
+	}
+	want := dumpDB(t, db)
 
 	path := filepath.Join(t.TempDir(), "sub", "backup.db")
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.db.Backup(ctx, path); err != nil {
+	if err := db.Backup(ctx, path); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, b.db.Backup(ctx, path), wallscan.ECONFLICT)
-	wantCode(t, b.db.Backup(ctx, b.db.Path()), wallscan.EINVALID)
+	storetest.WantCode(t, db.Backup(ctx, path), wallscan.ECONFLICT)
+	storetest.WantCode(t, db.Backup(ctx, db.Path()), wallscan.EINVALID)
 	if _, err := os.Stat(path + ".tmp"); !os.IsNotExist(err) {
 		t.Errorf("temporary file left: %v", err)
 	}
 
 	// The source goes on changing; the copy must not.
-	if _, err := b.db.EditNoteText(ctx, b.n[2], "na de backup"); err != nil {
+	if _, err := db.EditNoteText(ctx, n[2], "na de backup"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -121,9 +137,9 @@ func TestBackupRestore(t *testing.T) {
 func TestBackupWhileWriting(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
-	w := mustWorkshop(t, db, "w")
+	w := storetest.MustWorkshop(t, db, "w")
 	for i := range 5 {
-		mustPhoto(t, db, w.ID, i)
+		storetest.MustPhoto(t, db, w.ID, i)
 	}
 	stop := make(chan struct{})
 	done := make(chan error, 1)
@@ -136,7 +152,7 @@ func TestBackupWhileWriting(t *testing.T) {
 			default:
 			}
 			p := &wallscan.Photo{WorkshopID: w.ID}
-			if err := db.AddPhoto(ctx, p, fakePhoto(i)); err != nil {
+			if err := db.AddPhoto(ctx, p, storetest.FakePhoto(i)); err != nil {
 				done <- err
 				return
 			}
@@ -164,7 +180,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	}
 	for _, p := range ps {
 		data, err := c.PhotoData(ctx, p.ID)
-		if err != nil || !bytes.Equal(data[:10], fakePhoto(0)[:10]) {
+		if err != nil || !bytes.Equal(data[:10], storetest.FakePhoto(0)[:10]) {
 			t.Errorf("photo %d in backup without its bytes: %v", p.ID, err)
 		}
 		if got := jobState(t, c, p.ID); got != "available" {

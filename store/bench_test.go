@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"wallscan"
+	"wallscan/store/storetest"
 )
 
 // BenchmarkAddPhoto measures an answered upload of a 4 MiB photo (row,
@@ -52,7 +53,7 @@ func BenchmarkSetReading(b *testing.B) {
 			if err := db.AddPhoto(ctx, p, []byte("photo")); err != nil {
 				b.Fatal(err)
 			}
-			s, notes := segmentation(30)
+			s, notes := storetest.Segmentation(30)
 			if err := db.ReplaceNotes(ctx, p.ID, s, notes); err != nil {
 				b.Fatal(err)
 			}
@@ -86,7 +87,7 @@ func BenchmarkClusters(b *testing.B) {
 		if err := db.AddPhoto(ctx, p, []byte("photo")); err != nil {
 			b.Fatal(err)
 		}
-		s, notes := segmentation(30)
+		s, notes := storetest.Segmentation(30)
 		for _, f := range s.Notes {
 			f.Crop = nil
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"wallscan"
+	"wallscan/store/storetest"
 )
 
 // waitFor polls cond until it holds. The deadline only guards against a
@@ -69,10 +70,10 @@ func TestJobRunsOnce(t *testing.T) {
 	if err := db.StartWorkers(ctx, r.process, 2); err != nil {
 		t.Fatal(err)
 	}
-	w := mustWorkshop(t, db, "w")
+	w := storetest.MustWorkshop(t, db, "w")
 	var photos []*wallscan.Photo
 	for i := range 3 {
-		photos = append(photos, mustPhoto(t, db, w.ID, i))
+		photos = append(photos, storetest.MustPhoto(t, db, w.ID, i))
 	}
 	for _, p := range photos {
 		waitFor(t, "the job to complete", func() bool { return jobState(t, db, p.ID) == "completed" })
@@ -101,8 +102,8 @@ func TestJobRetried(t *testing.T) {
 	if err := db.StartWorkers(ctx, r.process, 1); err != nil {
 		t.Fatal(err)
 	}
-	w := mustWorkshop(t, db, "w")
-	p := mustPhoto(t, db, w.ID, 1)
+	w := storetest.MustWorkshop(t, db, "w")
+	p := storetest.MustPhoto(t, db, w.ID, 1)
 	waitFor(t, "the retried job to complete", func() bool { return jobState(t, db, p.ID) == "completed" })
 	if got, want := r.count(p.ID), 2; got != want {
 		t.Errorf("photo processed %d times, want %d (one failure, one retry)", got, want)
@@ -116,8 +117,8 @@ func TestJobGivenUpMarksPhotoFailed(t *testing.T) {
 	if err := db.StartWorkers(ctx, r.process, 1); err != nil {
 		t.Fatal(err)
 	}
-	w := mustWorkshop(t, db, "w")
-	p := mustPhoto(t, db, w.ID, 1)
+	w := storetest.MustWorkshop(t, db, "w")
+	p := storetest.MustPhoto(t, db, w.ID, 1)
 	waitFor(t, "the job to be discarded", func() bool { return jobState(t, db, p.ID) == "discarded" })
 	if got, want := r.count(p.ID), 2; got != want {
 		t.Errorf("photo processed %d times, want %d", got, want)
@@ -138,9 +139,9 @@ func TestJobResumesAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := mustWorkshop(t, db, "w")
-	pending := mustPhoto(t, db, w.ID, 1) // queued, never started
-	orphan := mustPhoto(t, db, w.ID, 2)  // "running" when the process died
+	w := storetest.MustWorkshop(t, db, "w")
+	pending := storetest.MustPhoto(t, db, w.ID, 1) // queued, never started
+	orphan := storetest.MustPhoto(t, db, w.ID, 2)  // "running" when the process died
 	if _, err := db.write.Exec(`UPDATE river_job SET state = 'running', attempt = 1, attempted_at = datetime('now', 'subsec')
 		WHERE json_extract(args, '$.photo_id') = ?`, orphan.ID); err != nil {
 		t.Fatal(err)
@@ -179,8 +180,8 @@ func TestCrashLoopGivesUp(t *testing.T) {
 	ctx := context.Background()
 	const maxAttempts = 3
 	db := openTest(t, WithMaxAttempts(maxAttempts))
-	w := mustWorkshop(t, db, "w")
-	p := mustPhoto(t, db, w.ID, 1)
+	w := storetest.MustWorkshop(t, db, "w")
+	p := storetest.MustPhoto(t, db, w.ID, 1)
 	var attempts []int
 	crashes := 0
 	for jobState(t, db, p.ID) == "available" {
@@ -221,8 +222,8 @@ func TestCrashLoopGivesUp(t *testing.T) {
 func TestJobPhotoDeleted(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
-	w := mustWorkshop(t, db, "w")
-	p := mustPhoto(t, db, w.ID, 1)
+	w := storetest.MustWorkshop(t, db, "w")
+	p := storetest.MustPhoto(t, db, w.ID, 1)
 	if _, err := db.write.Exec(`DELETE FROM photos WHERE id = ?`, p.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +251,7 @@ func TestOneWorkerProcess(t *testing.T) {
 	if err := a.StartWorkers(ctx, r.process, 1); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, b.StartWorkers(ctx, r.process, 1), wallscan.ECONFLICT)
+	storetest.WantCode(t, b.StartWorkers(ctx, r.process, 1), wallscan.ECONFLICT)
 	if err := a.StartWorkers(ctx, r.process, 1); err == nil {
 		t.Error("StartWorkers twice succeeded")
 	}
@@ -260,5 +261,5 @@ func TestOneWorkerProcess(t *testing.T) {
 	if err := b.StartWorkers(ctx, r.process, 1); err != nil {
 		t.Errorf("StartWorkers after the other stopped: %v", err)
 	}
-	wantCode(t, a.StartWorkers(ctx, nil, 1), wallscan.EINVALID)
+	storetest.WantCode(t, a.StartWorkers(ctx, nil, 1), wallscan.EINVALID)
 }

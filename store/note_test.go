@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"wallscan"
+	"wallscan/store/storetest"
 )
 
 // TestReadingProgress: the photo's NotesRead is counted from its notes in
@@ -13,9 +14,9 @@ import (
 func TestReadingProgress(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
-	w := mustWorkshop(t, db, "w")
-	p := mustPhoto(t, db, w.ID, 1)
-	notes := mustNotes(t, db, p.ID, 3)
+	w := storetest.MustWorkshop(t, db, "w")
+	p := storetest.MustPhoto(t, db, w.ID, 1)
+	notes := storetest.MustNotes(t, db, p.ID, 3)
 	progress := func() int {
 		t.Helper()
 		got, err := db.Photo(ctx, p.ID)

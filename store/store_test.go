@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"wallscan"
+	"wallscan/store/storetest"
 )
 
 // testOptions keep the job queue quick and quiet in tests.
@@ -38,25 +38,6 @@ func openAt(t *testing.T, path string, opts ...Option) *DB {
 	return db
 }
 
-// mustWorkshop creates a workshop.
-func mustWorkshop(t *testing.T, db *DB, title string) *wallscan.Workshop {
-	t.Helper()
-	w := &wallscan.Workshop{Title: title, Case: "Gemeente Testdorp", Date: "2026-11-29",
-		Legend: []wallscan.Perspective{{Color: wallscan.Yellow, Name: "beleid"}}}
-	if err := db.CreateWorkshop(context.Background(), w); err != nil {
-		t.Fatalf("CreateWorkshop: %v", err)
-	}
-	return w
-}
-
-// wantCode fails the test unless err carries the wallscan error code.
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if got := wallscan.ErrorCode(err); got != code {
-		t.Fatalf("error code = %q (%v), want %q", got, err, code)
-	}
-}
-
 func TestMigrationsIdempotentAcrossReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "w.db")
@@ -64,7 +45,7 @@ func TestMigrationsIdempotentAcrossReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := mustWorkshop(t, db, "Eerste")
+	w := storetest.MustWorkshop(t, db, "Eerste")
 	if err := db.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
@@ -147,7 +128,7 @@ func TestMigrationNames(t *testing.T) {
 
 func TestConstraintErrorsByCode(t *testing.T) {
 	db := openTest(t)
-	w := mustWorkshop(t, db, "A")
+	w := storetest.MustWorkshop(t, db, "A")
 	_, err := db.write.Exec(`INSERT INTO workshops (title, join_code, created_at, updated_at) VALUES ('B', ?, '', '')`, w.JoinCode)
 	if !isUnique(err) {
 		t.Errorf("duplicate join code: isUnique(%v) = false", err)
@@ -167,7 +148,7 @@ func TestOddPaths(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		mustWorkshop(t, db, "x")
+		storetest.MustWorkshop(t, db, "x")
 		db.Close()
 		if _, err := os.Stat(path); err != nil {
 			t.Errorf("%s: database not at its path: %v", name, err)

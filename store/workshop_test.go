@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"wallscan"
+	"wallscan/store/storetest"
 )
 
 func TestJoinCodes(t *testing.T) {
@@ -14,7 +15,7 @@ func TestJoinCodes(t *testing.T) {
 	seen := map[string]bool{}
 	var ws []*wallscan.Workshop
 	for i := range 50 {
-		w := mustWorkshop(t, db, "w")
+		w := storetest.MustWorkshop(t, db, "w")
 		ws = append(ws, w)
 		if got, want := len(w.JoinCode), JoinCodeLen; got != want {
 			t.Fatalf("join code %q has %d symbols, want %d", w.JoinCode, got, want)
@@ -46,7 +47,7 @@ func TestJoinCodes(t *testing.T) {
 	}
 	for _, c := range []string{"", "ABC", "ZZZZZZZZZZ", "'; DROP TABLE workshops; --"} {
 		_, err := db.WorkshopByJoinCode(ctx, c)
-		wantCode(t, err, wallscan.ENOTFOUND)
+		storetest.WantCode(t, err, wallscan.ENOTFOUND)
 	}
 
 	renewed, err := db.RenewJoinCode(ctx, w.ID)
@@ -57,19 +58,19 @@ func TestJoinCodes(t *testing.T) {
 		t.Errorf("RenewJoinCode kept %q", renewed)
 	}
 	_, err = db.WorkshopByJoinCode(ctx, w.JoinCode)
-	wantCode(t, err, wallscan.ENOTFOUND)
+	storetest.WantCode(t, err, wallscan.ENOTFOUND)
 	if got, err := db.WorkshopByJoinCode(ctx, renewed); err != nil || got.ID != w.ID {
 		t.Errorf("WorkshopByJoinCode(renewed) = %v, %v", got, err)
 	}
 	_, err = db.RenewJoinCode(ctx, 99999)
-	wantCode(t, err, wallscan.ENOTFOUND)
+	storetest.WantCode(t, err, wallscan.ENOTFOUND)
 }
 
 func TestVocabularyLimit(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	w := &wallscan.Workshop{Title: "t", Vocabulary: make([]string, MaxVocabulary+1)}
-	wantCode(t, db.CreateWorkshop(ctx, w), wallscan.EINVALID)
+	storetest.WantCode(t, db.CreateWorkshop(ctx, w), wallscan.EINVALID)
 	w.Vocabulary = w.Vocabulary[:MaxVocabulary]
 	if err := db.CreateWorkshop(ctx, w); err != nil {
 		t.Errorf("vocabulary at the limit: %v", err)

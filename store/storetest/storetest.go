@@ -94,8 +94,9 @@ func newDB(t *testing.T, open Opener) services {
 	return services{s.Workshops, s.Photos, s.Notes, s.Clusters, s.Curation, s.Auth}
 }
 
-// mustWorkshop creates a workshop.
-func mustWorkshop(t *testing.T, db services, title string) *wallscan.Workshop {
+// MustWorkshop creates a workshop with a case, a date and a one-colour
+// legend, and fails the test on error.
+func MustWorkshop(t *testing.T, db wallscan.WorkshopService, title string) *wallscan.Workshop {
 	t.Helper()
 	w := &wallscan.Workshop{Title: title, Case: "Gemeente Testdorp", Date: "2026-11-29",
 		Legend: []wallscan.Perspective{{Color: wallscan.Yellow, Name: "beleid"}}}
@@ -105,31 +106,35 @@ func mustWorkshop(t *testing.T, db services, title string) *wallscan.Workshop {
 	return w
 }
 
-// wantCode fails the test unless err carries the wallscan error code.
-func wantCode(t *testing.T, err error, code string) {
+// WantCode fails the test unless err carries the wallscan error code
+// ("" for no error).
+func WantCode(t *testing.T, err error, code string) {
 	t.Helper()
 	if got := wallscan.ErrorCode(err); got != code {
 		t.Fatalf("error code = %q (%v), want %q", got, err, code)
 	}
 }
 
-// fakePhoto returns some bytes standing for an upload; storage does not
+// FakePhoto returns some bytes standing for upload i; storage does not
 // decode photos.
-func fakePhoto(i int) []byte {
+func FakePhoto(i int) []byte {
 	return []byte(fmt.Sprintf("\xff\xd8\xff photo %d %s", i, bytes.Repeat([]byte{byte(i)}, 1000)))
 }
 
-func mustPhoto(t *testing.T, db services, workshopID int64, i int) *wallscan.Photo {
+// MustPhoto stores FakePhoto(i) as a photo of the workshop, on wall
+// "muur A", and fails the test on error.
+func MustPhoto(t *testing.T, db wallscan.PhotoService, workshopID int64, i int) *wallscan.Photo {
 	t.Helper()
 	p := &wallscan.Photo{WorkshopID: workshopID, Wall: "muur A", Filename: fmt.Sprintf("p%d.jpg", i), ContentType: "image/jpeg"}
-	if err := db.AddPhoto(context.Background(), p, fakePhoto(i)); err != nil {
+	if err := db.AddPhoto(context.Background(), p, FakePhoto(i)); err != nil {
 		t.Fatalf("AddPhoto: %v", err)
 	}
 	return p
 }
 
-// segmentation returns n found notes with solid-colour crops.
-func segmentation(n int) (*wallscan.Segmentation, []*wallscan.Note) {
+// Segmentation returns a segmentation of n found notes with solid-colour
+// 60×40 crops, and the notes to store with it.
+func Segmentation(n int) (*wallscan.Segmentation, []*wallscan.Note) {
 	s := &wallscan.Segmentation{Width: 4000, Height: 3000, Quality: wallscan.Quality{Sharpness: 400, Warnings: []string{wallscan.WarnGlare}}}
 	var notes []*wallscan.Note
 	for i := range n {
@@ -146,9 +151,11 @@ func segmentation(n int) (*wallscan.Segmentation, []*wallscan.Note) {
 	return s, notes
 }
 
-func mustNotes(t *testing.T, db services, photoID int64, n int) []*wallscan.Note {
+// MustNotes stores Segmentation(n) as the notes of the photo and fails
+// the test on error.
+func MustNotes(t *testing.T, db wallscan.PhotoService, photoID int64, n int) []*wallscan.Note {
 	t.Helper()
-	s, notes := segmentation(n)
+	s, notes := Segmentation(n)
 	if err := db.ReplaceNotes(context.Background(), photoID, s, notes); err != nil {
 		t.Fatalf("ReplaceNotes: %v", err)
 	}
@@ -158,9 +165,9 @@ func mustNotes(t *testing.T, db services, photoID int64, n int) []*wallscan.Note
 func testPhotos(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := newDB(t, open)
-	w := mustWorkshop(t, db, "w")
-	p := mustPhoto(t, db, w.ID, 1)
-	if p.ID == 0 || p.Status != wallscan.PhotoQueued || p.CreatedAt.IsZero() {
+	w := MustWorkshop(t, db, "w")
+	p := MustPhoto(t, db, w.ID, 1)
+	if p.ID == 0 || p.Status != wallscan.PhotoQueued || p.CreatedAt.IsZero() || p.Size != int64(len(FakePhoto(1))) {
 		t.Fatalf("AddPhoto left %+v", p)
 	}
 	got, err := db.Photo(ctx, p.ID)
@@ -168,17 +175,17 @@ func testPhotos(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	if got.Wall != "muur A" || got.Filename != "p1.jpg" || got.ContentType != "image/jpeg" ||
-		got.Status != wallscan.PhotoQueued || got.Size != int64(len(fakePhoto(1))) {
+		got.Status != wallscan.PhotoQueued || got.Size != int64(len(FakePhoto(1))) {
 		t.Errorf("Photo = %+v", got)
 	}
 	data, err := db.PhotoData(ctx, p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(data, fakePhoto(1)) {
+	if !bytes.Equal(data, FakePhoto(1)) {
 		t.Error("PhotoData differs from the upload")
 	}
-	p2 := mustPhoto(t, db, w.ID, 2)
+	p2 := MustPhoto(t, db, w.ID, 2)
 	ps, err := db.Photos(ctx, w.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -186,11 +193,11 @@ func testPhotos(t *testing.T, open Opener) {
 	if len(ps) != 2 || ps[0].ID != p.ID || ps[1].ID != p2.ID {
 		t.Errorf("Photos = %v, want oldest first", ps)
 	}
-	wantCode(t, db.AddPhoto(ctx, &wallscan.Photo{WorkshopID: 424242}, []byte("x")), wallscan.ENOTFOUND)
+	WantCode(t, db.AddPhoto(ctx, &wallscan.Photo{WorkshopID: 424242}, []byte("x")), wallscan.ENOTFOUND)
 	_, err = db.Photo(ctx, 999)
-	wantCode(t, err, wallscan.ENOTFOUND)
+	WantCode(t, err, wallscan.ENOTFOUND)
 	_, err = db.PhotoData(ctx, 999)
-	wantCode(t, err, wallscan.ENOTFOUND)
+	WantCode(t, err, wallscan.ENOTFOUND)
 }
 
 // keyedPhoto returns photo i of workshop w, sent under key.
@@ -216,10 +223,10 @@ func photoIDs(t *testing.T, db services, workshopID int64) []int64 {
 func testPhotoIdempotency(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := newDB(t, open)
-	w, other := mustWorkshop(t, db, "w"), mustWorkshop(t, db, "other")
+	w, other := MustWorkshop(t, db, "w"), MustWorkshop(t, db, "other")
 
 	first := keyedPhoto(w, 1, "station-7f3a-0001")
-	if err := db.AddPhoto(ctx, first, fakePhoto(1)); err != nil {
+	if err := db.AddPhoto(ctx, first, FakePhoto(1)); err != nil {
 		t.Fatal(err)
 	}
 	if first.ID == 0 || first.Repeat {
@@ -239,7 +246,7 @@ func testPhotoIdempotency(t *testing.T, open Opener) {
 	}
 
 	again := keyedPhoto(w, 1, "station-7f3a-0001")
-	if err := db.AddPhoto(ctx, again, fakePhoto(1)); err != nil {
+	if err := db.AddPhoto(ctx, again, FakePhoto(1)); err != nil {
 		t.Fatalf("repeat: %v", err)
 	}
 	if !again.Repeat {
@@ -259,7 +266,7 @@ func testPhotoIdempotency(t *testing.T, open Opener) {
 	// Another workshop may use the same key; photos without a key are
 	// never repeats; another key is another photo.
 	elsewhere := keyedPhoto(other, 1, "station-7f3a-0001")
-	if err := db.AddPhoto(ctx, elsewhere, fakePhoto(1)); err != nil {
+	if err := db.AddPhoto(ctx, elsewhere, FakePhoto(1)); err != nil {
 		t.Fatal(err)
 	}
 	if elsewhere.Repeat || elsewhere.ID == first.ID {
@@ -267,7 +274,7 @@ func testPhotoIdempotency(t *testing.T, open Opener) {
 	}
 	for i := 2; i <= 3; i++ {
 		p := keyedPhoto(w, i, "")
-		if err := db.AddPhoto(ctx, p, fakePhoto(1)); err != nil {
+		if err := db.AddPhoto(ctx, p, FakePhoto(1)); err != nil {
 			t.Fatal(err)
 		}
 		if p.Repeat {
@@ -275,7 +282,7 @@ func testPhotoIdempotency(t *testing.T, open Opener) {
 		}
 	}
 	next := keyedPhoto(w, 4, "station-7f3a-0002")
-	if err := db.AddPhoto(ctx, next, fakePhoto(1)); err != nil || next.Repeat {
+	if err := db.AddPhoto(ctx, next, FakePhoto(1)); err != nil || next.Repeat {
 		t.Errorf("another key: err %v, Repeat %v; want a new photo", err, next.Repeat)
 	}
 	if got, want := len(photoIDs(t, db, w.ID)), 4; got != want {
@@ -292,12 +299,12 @@ func testPhotoIdempotency(t *testing.T, open Opener) {
 		data []byte
 		code string
 	}{
-		{"other bytes", keyedPhoto(w, 1, "station-7f3a-0001"), fakePhoto(2), wallscan.ECONFLICT},
-		{"other wall", &wallscan.Photo{WorkshopID: w.ID, Wall: "muur B", IdempotencyKey: "station-7f3a-0001"}, fakePhoto(1), wallscan.ECONFLICT},
-		{"key too long", keyedPhoto(w, 9, strings.Repeat("k", wallscan.MaxIdempotencyKey+1)), fakePhoto(9), wallscan.EINVALID},
+		{"other bytes", keyedPhoto(w, 1, "station-7f3a-0001"), FakePhoto(2), wallscan.ECONFLICT},
+		{"other wall", &wallscan.Photo{WorkshopID: w.ID, Wall: "muur B", IdempotencyKey: "station-7f3a-0001"}, FakePhoto(1), wallscan.ECONFLICT},
+		{"key too long", keyedPhoto(w, 9, strings.Repeat("k", wallscan.MaxIdempotencyKey+1)), FakePhoto(9), wallscan.EINVALID},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			wantCode(t, db.AddPhoto(ctx, tc.p, tc.data), tc.code)
+			WantCode(t, db.AddPhoto(ctx, tc.p, tc.data), tc.code)
 			if tc.p.Repeat {
 				t.Error("Repeat set on a refused photo")
 			}
@@ -307,7 +314,7 @@ func testPhotoIdempotency(t *testing.T, open Opener) {
 		t.Errorf("after refused photos the workshop holds %d photos, want %d", got, want)
 	}
 	longest := keyedPhoto(w, 10, strings.Repeat("k", wallscan.MaxIdempotencyKey))
-	if err := db.AddPhoto(ctx, longest, fakePhoto(10)); err != nil {
+	if err := db.AddPhoto(ctx, longest, FakePhoto(10)); err != nil {
 		t.Errorf("key of MaxIdempotencyKey bytes: %v", err)
 	}
 }
@@ -318,14 +325,14 @@ func testPhotoIdempotency(t *testing.T, open Opener) {
 func testPhotoIdempotencyConcurrent(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := newDB(t, open)
-	w := mustWorkshop(t, db, "w")
+	w := MustWorkshop(t, db, "w")
 	const senders = 8
 	photos := make([]*wallscan.Photo, senders)
 	errs := make([]error, senders)
 	var wg sync.WaitGroup
 	for i := range senders {
 		photos[i] = keyedPhoto(w, 1, "same-key")
-		wg.Go(func() { errs[i] = db.AddPhoto(ctx, photos[i], fakePhoto(1)) })
+		wg.Go(func() { errs[i] = db.AddPhoto(ctx, photos[i], FakePhoto(1)) })
 	}
 	wg.Wait()
 	ids := photoIDs(t, db, w.ID)
@@ -353,9 +360,9 @@ func testPhotoIdempotencyConcurrent(t *testing.T, open Opener) {
 func testReplaceNotes(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := newDB(t, open)
-	w := mustWorkshop(t, db, "w")
-	p := mustPhoto(t, db, w.ID, 1)
-	notes := mustNotes(t, db, p.ID, 3)
+	w := MustWorkshop(t, db, "w")
+	p := MustPhoto(t, db, w.ID, 1)
+	notes := MustNotes(t, db, p.ID, 3)
 	for _, n := range notes {
 		if n.ID == 0 || n.WorkshopID != w.ID || n.PhotoID != p.ID {
 			t.Fatalf("ReplaceNotes left %+v", n)
@@ -384,14 +391,44 @@ func testReplaceNotes(t *testing.T, open Opener) {
 	if got, want := img.Bounds().Size(), (image.Point{60, 40}); got != want {
 		t.Errorf("crop size = %v, want %v", got, want)
 	}
-	// A second attempt replaces the notes: no doubles.
-	mustNotes(t, db, p.ID, 4)
+
+	// An interrupted attempt: a person edited note 2 and pinned note 3.
+	if _, err := db.EditNoteText(ctx, got[1].ID, "door een mens getypt"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.CreateCluster(ctx, w.ID, "Eigen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MoveNote(ctx, got[2].ID, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The retry finds 4 notes; the old 3 are replaced: no doubles.
+	MustNotes(t, db, p.ID, 4)
 	all, _ := db.Notes(ctx, wallscan.NoteFilter{WorkshopID: w.ID})
 	if got, want := len(all), 4; got != want {
-		t.Fatalf("after replace: %d notes, want %d", got, want)
+		t.Fatalf("after replace: %d notes, want %d (no doubles)", got, want)
 	}
-	s, ns := segmentation(2)
-	wantCode(t, db.ReplaceNotes(ctx, 999, s, ns), wallscan.ENOTFOUND)
+	for _, n := range all {
+		if n.ID == got[0].ID {
+			t.Errorf("old note %d still there", n.ID)
+		}
+	}
+	if all[1].Text != "door een mens getypt" || !all[1].Edited {
+		t.Errorf("edited note lost its text across the replace: %+v", all[1])
+	}
+	if all[2].ClusterID != c.ID || !all[2].Pinned {
+		t.Errorf("pinned note lost its place across the replace: %+v", all[2])
+	}
+	if got, _ := db.Photo(ctx, p.ID); got.NotesRead != 1 {
+		t.Errorf("NotesRead after replace = %d, want 1 (the edited note)", got.NotesRead)
+	}
+
+	s, ns := Segmentation(2)
+	WantCode(t, db.ReplaceNotes(ctx, 999, s, ns), wallscan.ENOTFOUND)
+	if err := db.ReplaceNotes(ctx, p.ID, s, ns[:1]); err == nil {
+		t.Error("ReplaceNotes accepted 1 note for a segmentation of 2")
+	}
 }
 
 func testPassword(t *testing.T, open Opener) {
@@ -400,7 +437,7 @@ func testPassword(t *testing.T, open Opener) {
 	if has, err := db.HasPassword(ctx); err != nil || has {
 		t.Fatalf("HasPassword on a new store = %v, %v", has, err)
 	}
-	wantCode(t, db.CheckPassword(ctx, "anything"), wallscan.EUNAUTHORIZED)
+	WantCode(t, db.CheckPassword(ctx, "anything"), wallscan.EUNAUTHORIZED)
 	for _, tc := range []struct {
 		name, pw string
 		code     string
@@ -410,7 +447,7 @@ func testPassword(t *testing.T, open Opener) {
 		{"longest", strings.Repeat("b", wallscan.MaxPasswordLen), ""},
 		{"shortest", strings.Repeat("a", wallscan.MinPasswordLen), ""},
 	} {
-		t.Run(tc.name, func(t *testing.T) { wantCode(t, db.SetPassword(ctx, tc.pw), tc.code) })
+		t.Run(tc.name, func(t *testing.T) { WantCode(t, db.SetPassword(ctx, tc.pw), tc.code) })
 	}
 	const pw = "wand-vol-geeltjes"
 	if err := db.SetPassword(ctx, pw); err != nil {
@@ -423,7 +460,7 @@ func testPassword(t *testing.T, open Opener) {
 		t.Errorf("CheckPassword(right) = %v", err)
 	}
 	for _, wrong := range []string{"", "wand-vol-geeltjeS", pw + " ", strings.Repeat("a", wallscan.MinPasswordLen), strings.Repeat("x", 1000)} {
-		wantCode(t, db.CheckPassword(ctx, wrong), wallscan.EUNAUTHORIZED)
+		WantCode(t, db.CheckPassword(ctx, wrong), wallscan.EUNAUTHORIZED)
 	}
 }
 
@@ -450,13 +487,13 @@ func testSessions(t *testing.T, open Opener) {
 	}
 	for _, bad := range []string{"", "nope", s.Token + "x", strings.Repeat("a", 10000)} {
 		_, err := db.Session(ctx, bad)
-		wantCode(t, err, wallscan.EUNAUTHORIZED)
+		WantCode(t, err, wallscan.EUNAUTHORIZED)
 	}
 	if err := db.DeleteSession(ctx, s2.Token); err != nil {
 		t.Fatal(err)
 	}
 	_, err = db.Session(ctx, s2.Token)
-	wantCode(t, err, wallscan.EUNAUTHORIZED)
+	WantCode(t, err, wallscan.EUNAUTHORIZED)
 	if _, err := db.Session(ctx, s.Token); err != nil {
 		t.Errorf("logout ended another session: %v", err)
 	}
@@ -468,8 +505,8 @@ func testSessions(t *testing.T, open Opener) {
 func testWorkshops(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := newDB(t, open)
-	a := mustWorkshop(t, db, "Ketenoverleg")
-	b := mustWorkshop(t, db, "Toezicht")
+	a := MustWorkshop(t, db, "Ketenoverleg")
+	b := MustWorkshop(t, db, "Toezicht")
 
 	if a.ID == 0 || a.CreatedAt.IsZero() {
 		t.Fatalf("CreateWorkshop left ID or CreatedAt unset: %+v", a)
@@ -483,7 +520,7 @@ func testWorkshops(t *testing.T, open Opener) {
 		t.Errorf("Workshop = %+v, want %+v", got, a)
 	}
 	_, err = db.Workshop(ctx, 9999)
-	wantCode(t, err, wallscan.ENOTFOUND)
+	WantCode(t, err, wallscan.ENOTFOUND)
 
 	all, err := db.Workshops(ctx)
 	if err != nil {
@@ -513,7 +550,7 @@ func testWorkshops(t *testing.T, open Opener) {
 func testWorkshopInvalid(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := newDB(t, open)
-	w := mustWorkshop(t, db, "ok")
+	w := MustWorkshop(t, db, "ok")
 	long := strings.Repeat("x", wallscan.MaxTitle+1)
 	bad := wallscan.Color("magenta")
 	for _, tc := range []struct {
@@ -529,21 +566,21 @@ func testWorkshopInvalid(t *testing.T, open Opener) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w2 := tc.w
-			wantCode(t, db.CreateWorkshop(ctx, &w2), wallscan.EINVALID)
+			WantCode(t, db.CreateWorkshop(ctx, &w2), wallscan.EINVALID)
 		})
 	}
 	empty := ""
 	_, err := db.UpdateWorkshop(ctx, w.ID, wallscan.WorkshopUpdate{Title: &empty})
-	wantCode(t, err, wallscan.EINVALID)
+	WantCode(t, err, wallscan.EINVALID)
 	_, err = db.UpdateWorkshop(ctx, 12345, wallscan.WorkshopUpdate{})
-	wantCode(t, err, wallscan.ENOTFOUND)
+	WantCode(t, err, wallscan.ENOTFOUND)
 }
 
 func testUpdatePhoto(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := newDB(t, open)
-	w := mustWorkshop(t, db, "w")
-	p := mustPhoto(t, db, w.ID, 1)
+	w := MustWorkshop(t, db, "w")
+	p := MustPhoto(t, db, w.ID, 1)
 	status, read, found, width, height := wallscan.PhotoReading, 3, 7, 4000, 3000
 	q := wallscan.Quality{Sharpness: 12.5, Brightness: 0.4, Warnings: []string{wallscan.WarnBlurry}, GlareNotes: 2}
 	if err := db.UpdatePhoto(ctx, p.ID, wallscan.PhotoUpdate{Status: &status, NotesRead: &read, NotesFound: &found,
@@ -573,16 +610,16 @@ func testUpdatePhoto(t *testing.T, open Opener) {
 		t.Errorf("NotesRead went back to %d, want %d", got.NotesRead, read)
 	}
 	bad := wallscan.PhotoStatus("lost")
-	wantCode(t, db.UpdatePhoto(ctx, p.ID, wallscan.PhotoUpdate{Status: &bad}), wallscan.EINVALID)
-	wantCode(t, db.UpdatePhoto(ctx, 999, wallscan.PhotoUpdate{Status: &status}), wallscan.ENOTFOUND)
+	WantCode(t, db.UpdatePhoto(ctx, p.ID, wallscan.PhotoUpdate{Status: &bad}), wallscan.EINVALID)
+	WantCode(t, db.UpdatePhoto(ctx, 999, wallscan.PhotoUpdate{Status: &status}), wallscan.ENOTFOUND)
 }
 
 func testSetReadingAndEdit(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := newDB(t, open)
-	w := mustWorkshop(t, db, "w")
-	p := mustPhoto(t, db, w.ID, 1)
-	notes := mustNotes(t, db, p.ID, 2)
+	w := MustWorkshop(t, db, "w")
+	p := MustPhoto(t, db, w.ID, 1)
+	notes := MustNotes(t, db, p.ID, 2)
 	a, b := notes[0].ID, notes[1].ID
 
 	r := wallscan.Reading{Text: "  gegevens   delen\n\n is lastig ", Confidence: 61.5, Review: true,
@@ -626,30 +663,30 @@ func testSetReadingAndEdit(t *testing.T, open Opener) {
 		t.Errorf("Notes(review) = %v, want note %d", rs, a)
 	}
 
-	wantCode(t, db.SetReading(ctx, 999, r), wallscan.ENOTFOUND)
+	WantCode(t, db.SetReading(ctx, 999, r), wallscan.ENOTFOUND)
 	_, err = db.EditNoteText(ctx, 999, "x")
-	wantCode(t, err, wallscan.ENOTFOUND)
+	WantCode(t, err, wallscan.ENOTFOUND)
 	_, err = db.EditNoteText(ctx, a, strings.Repeat("x", wallscan.MaxNoteText+1))
-	wantCode(t, err, wallscan.EINVALID)
+	WantCode(t, err, wallscan.EINVALID)
 	_, err = db.EditNoteText(ctx, a, "bad \xff")
-	wantCode(t, err, wallscan.EINVALID)
+	WantCode(t, err, wallscan.EINVALID)
 	if _, err := db.EditNoteText(ctx, a, strings.Repeat("é", wallscan.MaxNoteText/2)); err != nil {
 		t.Errorf("EditNoteText at the limit: %v", err)
 	}
 	_, err = db.Note(ctx, 999)
-	wantCode(t, err, wallscan.ENOTFOUND)
+	WantCode(t, err, wallscan.ENOTFOUND)
 	_, err = db.NoteCrop(ctx, 999)
-	wantCode(t, err, wallscan.ENOTFOUND)
+	WantCode(t, err, wallscan.ENOTFOUND)
 }
 
 func testNotesFilter(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := newDB(t, open)
-	w1, w2 := mustWorkshop(t, db, "1"), mustWorkshop(t, db, "2")
-	p1, p2, p3 := mustPhoto(t, db, w1.ID, 1), mustPhoto(t, db, w1.ID, 2), mustPhoto(t, db, w2.ID, 3)
-	mustNotes(t, db, p1.ID, 2)
-	mustNotes(t, db, p2.ID, 3)
-	mustNotes(t, db, p3.ID, 4)
+	w1, w2 := MustWorkshop(t, db, "1"), MustWorkshop(t, db, "2")
+	p1, p2, p3 := MustPhoto(t, db, w1.ID, 1), MustPhoto(t, db, w1.ID, 2), MustPhoto(t, db, w2.ID, 3)
+	MustNotes(t, db, p1.ID, 2)
+	MustNotes(t, db, p2.ID, 3)
+	MustNotes(t, db, p3.ID, 4)
 	for _, tc := range []struct {
 		f    wallscan.NoteFilter
 		want int
@@ -685,10 +722,10 @@ type board struct {
 func newBoard(t *testing.T, open Opener) *board {
 	t.Helper()
 	db := newDB(t, open)
-	w := mustWorkshop(t, db, "w")
-	p := mustPhoto(t, db, w.ID, 1)
+	w := MustWorkshop(t, db, "w")
+	p := MustPhoto(t, db, w.ID, 1)
 	b := &board{db: db, w: w}
-	for _, n := range mustNotes(t, db, p.ID, 6) {
+	for _, n := range MustNotes(t, db, p.ID, 6) {
 		b.n = append(b.n, n.ID)
 	}
 	return b
@@ -1011,9 +1048,9 @@ func testApplyGroupsOtherWorkshop(t *testing.T, open Opener) {
 	ctx := context.Background()
 	b := newBoard(t, open)
 	a, _, _ := b.first(t)
-	w2 := mustWorkshop(t, b.db, "ander")
-	p2 := mustPhoto(t, b.db, w2.ID, 9)
-	other := mustNotes(t, b.db, p2.ID, 1)
+	w2 := MustWorkshop(t, b.db, "ander")
+	p2 := MustPhoto(t, b.db, w2.ID, 9)
+	other := MustNotes(t, b.db, p2.ID, 1)
 	// A grouping of workshop 2 that names workshop 1's cluster and notes.
 	if err := b.db.ApplyGroups(ctx, w2.ID, []wallscan.Group{
 		{Key: wallscan.ClusterKey(a.ID), Label: "kaping", Notes: append(b.keys(0), strconv.FormatInt(other[0].ID, 10))},
@@ -1031,9 +1068,9 @@ func testApplyGroupsOtherWorkshop(t *testing.T, open Opener) {
 	if len(cs2) != 1 || !slices.Equal(cs2[0].NoteIDs, []int64{other[0].ID}) {
 		t.Errorf("workshop 2 clusters = %+v", cs2)
 	}
-	wantCode(t, b.db.ApplyGroups(ctx, 999, nil), wallscan.ENOTFOUND)
+	WantCode(t, b.db.ApplyGroups(ctx, 999, nil), wallscan.ENOTFOUND)
 	_, err = b.db.Clusters(ctx, 999)
-	wantCode(t, err, wallscan.ENOTFOUND)
+	WantCode(t, err, wallscan.ENOTFOUND)
 }
 
 // boardState is what Undo must restore: clusters with their fields and
@@ -1233,7 +1270,7 @@ func testCurationAndUndo(t *testing.T, open Opener) {
 			if !reflect.DeepEqual(after, before) {
 				t.Errorf("after Undo:\n%+v\nwant\n%+v", after, before)
 			}
-			wantCode(t, b.db.Undo(ctx, b.w.ID), wallscan.ENOTFOUND)
+			WantCode(t, b.db.Undo(ctx, b.w.ID), wallscan.ENOTFOUND)
 		})
 	}
 }
@@ -1265,7 +1302,7 @@ func testCurationInvalid(t *testing.T, open Opener) {
 	ctx := context.Background()
 	b := newBoard(t, open)
 	a, bb, u := b.first(t)
-	w2 := mustWorkshop(t, b.db, "ander")
+	w2 := MustWorkshop(t, b.db, "ander")
 	c2, err := b.db.CreateCluster(ctx, w2.ID, "elders")
 	if err != nil {
 		t.Fatal(err)
@@ -1297,17 +1334,17 @@ func testCurationInvalid(t *testing.T, open Opener) {
 		{"delete full unsorted", b.db.DeleteCluster(ctx, u.ID), wallscan.EINVALID},
 		{"undo unknown workshop", b.db.Undo(ctx, 999), wallscan.ENOTFOUND},
 	} {
-		t.Run(tc.name, func(t *testing.T) { wantCode(t, tc.err, tc.code) })
+		t.Run(tc.name, func(t *testing.T) { WantCode(t, tc.err, tc.code) })
 	}
 	_ = bb
 	// No failed action can be undone.
-	wantCode(t, b.db.Undo(ctx, b.w.ID), wallscan.ENOTFOUND)
+	WantCode(t, b.db.Undo(ctx, b.w.ID), wallscan.ENOTFOUND)
 }
 
 func testShareLinks(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := newDB(t, open)
-	w1, w2 := mustWorkshop(t, db, "1"), mustWorkshop(t, db, "2")
+	w1, w2 := MustWorkshop(t, db, "1"), MustWorkshop(t, db, "2")
 	l1, err := db.CreateShareLink(ctx, w1.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -1327,12 +1364,12 @@ func testShareLinks(t *testing.T, open Opener) {
 	}
 
 	// Revoking needs the right workshop.
-	wantCode(t, db.RevokeShareLink(ctx, w2.ID, l1.ID), wallscan.ENOTFOUND)
+	WantCode(t, db.RevokeShareLink(ctx, w2.ID, l1.ID), wallscan.ENOTFOUND)
 	if err := db.RevokeShareLink(ctx, w1.ID, l1.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, err = db.ShareLinkByToken(ctx, l1.Token)
-	wantCode(t, err, wallscan.EUNAUTHORIZED)
+	WantCode(t, err, wallscan.EUNAUTHORIZED)
 	if _, err := db.ShareLinkByToken(ctx, l2.Token); err != nil {
 		t.Errorf("other link revoked too: %v", err)
 	}
@@ -1345,11 +1382,11 @@ func testShareLinks(t *testing.T, open Opener) {
 	}
 	for _, bad := range []string{"", "x", strings.Repeat("a", 500)} {
 		_, err := db.ShareLinkByToken(ctx, bad)
-		wantCode(t, err, wallscan.EUNAUTHORIZED)
+		WantCode(t, err, wallscan.EUNAUTHORIZED)
 	}
 	_, err = db.CreateShareLink(ctx, 999)
-	wantCode(t, err, wallscan.ENOTFOUND)
-	wantCode(t, db.RevokeShareLink(ctx, w1.ID, 999), wallscan.ENOTFOUND)
+	WantCode(t, err, wallscan.ENOTFOUND)
+	WantCode(t, db.RevokeShareLink(ctx, w1.ID, 999), wallscan.ENOTFOUND)
 }
 
 func second[T any](_ T, err error) error { return err }
