@@ -104,6 +104,14 @@ type Reader interface {
 	Read(ctx context.Context, crop image.Image) (Reading, error)
 }
 
+// VocabularyReader is a Reader that can be taught a workshop's own words
+// (AVG, CIO, ketenpartners): the reader it returns prefers them when it
+// corrects what it read, and shares the original's resources.
+type VocabularyReader interface {
+	Reader
+	WithVocabulary(words []string) Reader
+}
+
 // Note is one sticky note found on a photo.
 type Note struct {
 	ID         int64 `json:"id"`

@@ -3,7 +3,11 @@ package wallscan
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Processor runs the pipeline for photos stored in the server. The job
@@ -108,6 +112,10 @@ func (p *Processor) read(ctx context.Context, photo *Photo) error {
 			todo = append(todo, n)
 		}
 	}
+	reader, err := p.workshopReader(ctx, photo.WorkshopID)
+	if err != nil {
+		return err
+	}
 	return p.Pipeline.readEach(ctx, len(todo), func(ctx context.Context, i int) error {
 		n := todo[i]
 		crop, err := p.Notes.NoteCrop(ctx, n.ID)
@@ -118,7 +126,7 @@ func (p *Processor) read(ctx context.Context, photo *Photo) error {
 		if err != nil {
 			return fmt.Errorf("note %d crop: %w", n.ID, err)
 		}
-		r, err := p.Pipeline.Reader.Read(ctx, img)
+		r, err := reader.Read(ctx, img)
 		if err != nil {
 			return fmt.Errorf("read note %d: %w", n.ID, err)
 		}
@@ -129,6 +137,47 @@ func (p *Processor) read(ctx context.Context, photo *Photo) error {
 		p.publish(Event{Type: EventNoteRead, WorkshopID: photo.WorkshopID, PhotoID: photo.ID, NoteID: n.ID})
 		return nil
 	})
+}
+
+// workshopReader returns the pipeline's reader, taught the workshop's own
+// words when it can learn them: the facilitator's vocabulary and the words
+// people confirmed by fixing other notes' texts.
+func (p *Processor) workshopReader(ctx context.Context, workshopID int64) (Reader, error) {
+	vr, ok := p.Pipeline.Reader.(VocabularyReader)
+	if !ok {
+		return p.Pipeline.Reader, nil
+	}
+	w, err := p.Workshops.Workshop(ctx, workshopID)
+	if err != nil {
+		return nil, err
+	}
+	notes, err := p.Notes.Notes(ctx, NoteFilter{WorkshopID: workshopID})
+	if err != nil {
+		return nil, err
+	}
+	return vr.WithVocabulary(append(slices.Clone(w.Vocabulary), ConfirmedWords(notes)...)), nil
+}
+
+// ConfirmedWords returns the distinct words of the notes a person edited,
+// in order of first use: words the workshop has confirmed it uses.
+func ConfirmedWords(notes []*Note) []string {
+	seen := map[string]bool{}
+	var words []string
+	for _, n := range notes {
+		if !n.Edited {
+			continue
+		}
+		for _, f := range strings.FieldsFunc(n.Text, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '\''
+		}) {
+			f = strings.Trim(f, "-'")
+			if utf8.RuneCountInString(f) >= 2 && !seen[f] {
+				seen[f] = true
+				words = append(words, f)
+			}
+		}
+	}
+	return words
 }
 
 // GroupWorkshop groups all notes of a workshop again, keeping the

@@ -307,3 +307,15 @@ func TestClusterKeyRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestConfirmedWords(t *testing.T) {
+	notes := []*wallscan.Note{
+		{Text: "ketenpartners delen niet", Edited: true},
+		{Text: "machine las dit", Edited: false},
+		{Text: "AVG: ketenpartners, CIO's e-mail", Edited: true},
+	}
+	got := strings.Join(wallscan.ConfirmedWords(notes), " ")
+	if want := "ketenpartners delen niet AVG CIO's e-mail"; got != want {
+		t.Errorf("ConfirmedWords = %q, want %q", got, want)
+	}
+}

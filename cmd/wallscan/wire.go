@@ -51,3 +51,6 @@ func writeOverlay(dir, name string, photo []byte, sp *wallscan.ScannedPhoto) err
 	}
 	return f.Close()
 }
+
+// The server teaches the reader each workshop's words through this interface.
+var _ wallscan.VocabularyReader = (*ocr.Reader)(nil)
