@@ -5,16 +5,16 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/draw"
 	_ "image/jpeg" // photos
 	"image/png"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
+
+	"wallscan/synth"
 )
 
 // tesseract runs the tesseract command on an image file and returns the
@@ -69,11 +69,11 @@ func runPeers(ctx context.Context, set Set, results []*photoResult, opt Options,
 			return nil, fmt.Errorf("bench: decode %s: %w", s.Name, err)
 		}
 		for k, n := range s.Truth.Notes {
-			if !n.Counted() {
+			if !Counted(n) {
 				continue
 			}
 			path := filepath.Join(tmp, fmt.Sprintf("%d-%d.png", i, k))
-			if err := writePNG(path, CropQuad(img, n.Polygon)); err != nil {
+			if err := writePNG(path, synth.CropQuad(img, n.Polygon)); err != nil {
 				return nil, err
 			}
 			jobs = append(jobs, job{path, n})
@@ -94,7 +94,7 @@ func runPeers(ctx context.Context, set Set, results []*photoResult, opt Options,
 				return nil, err
 			}
 			for _, n := range s.Truth.Notes {
-				if !n.Counted() {
+				if !Counted(n) {
 					continue
 				}
 				if SubstringCER(n.Text, text) <= GoodCER {
@@ -162,7 +162,7 @@ func runPeers(ctx context.Context, set Set, results []*photoResult, opt Options,
 	for _, pr := range results {
 		var tx, th []string
 		for _, n := range pr.truth.Notes {
-			if n.Counted() {
+			if Counted(n) {
 				tx, th = append(tx, NormalizeSpace(n.Text)), append(th, n.Theme)
 			}
 		}
@@ -191,88 +191,4 @@ func writePNG(path string, img image.Image) error {
 		return fmt.Errorf("bench: %w", err)
 	}
 	return f.Close()
-}
-
-// CropQuad cuts the quadrilateral q (clockwise from the top-left) out of
-// img and warps it upright: a perfect, unprocessed crop of a note, as the
-// OCR peer gets it.
-func CropQuad(img image.Image, q [4][2]int) *image.RGBA {
-	var c [4][2]float64
-	for i, p := range q {
-		c[i] = [2]float64{float64(p[0]), float64(p[1])}
-	}
-	dist := func(a, b [2]float64) float64 { return math.Hypot(a[0]-b[0], a[1]-b[1]) }
-	w := int(math.Round((dist(c[0], c[1]) + dist(c[3], c[2])) / 2))
-	h := int(math.Round((dist(c[0], c[3]) + dist(c[1], c[2])) / 2))
-	w, h = max(w, 1), max(h, 1)
-	src, ok := img.(*image.RGBA)
-	if !ok {
-		src = image.NewRGBA(img.Bounds())
-		draw.Draw(src, src.Rect, img, img.Bounds().Min, draw.Src)
-	}
-	hm := quadToRect(c, float64(w), float64(h))
-	out := image.NewRGBA(image.Rect(0, 0, w, h))
-	b := src.Rect
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			fx, fy := float64(x)+0.5, float64(y)+0.5
-			d := hm[6]*fx + hm[7]*fy + hm[8]
-			sx := (hm[0]*fx+hm[1]*fy+hm[2])/d - 0.5
-			sy := (hm[3]*fx+hm[4]*fy+hm[5])/d - 0.5
-			ix, iy := int(math.Floor(sx)), int(math.Floor(sy))
-			tx, ty := sx-float64(ix), sy-float64(iy)
-			o := y*out.Stride + x*4
-			for ch := 0; ch < 3; ch++ {
-				v := (1-ty)*((1-tx)*px(src, b, ix, iy, ch)+tx*px(src, b, ix+1, iy, ch)) +
-					ty*((1-tx)*px(src, b, ix, iy+1, ch)+tx*px(src, b, ix+1, iy+1, ch))
-				out.Pix[o+ch] = uint8(math.Max(0, math.Min(255, v+0.5)))
-			}
-			out.Pix[o+3] = 255
-		}
-	}
-	return out
-}
-
-func px(img *image.RGBA, b image.Rectangle, x, y, ch int) float64 {
-	x = max(b.Min.X, min(b.Max.X-1, x))
-	y = max(b.Min.Y, min(b.Max.Y-1, y))
-	return float64(img.Pix[(y-b.Min.Y)*img.Stride+(x-b.Min.X)*4+ch])
-}
-
-// quadToRect returns the homography that maps the upright rectangle
-// (0,0)-(w,h) onto the quad c (clockwise from the top-left).
-func quadToRect(c [4][2]float64, w, h float64) [9]float64 {
-	src := [4][2]float64{{0, 0}, {w, 0}, {w, h}, {0, h}}
-	var m [8][9]float64
-	for k := 0; k < 4; k++ {
-		x, y := src[k][0], src[k][1]
-		u, v := c[k][0], c[k][1]
-		m[2*k] = [9]float64{x, y, 1, 0, 0, 0, -u * x, -u * y, u}
-		m[2*k+1] = [9]float64{0, 0, 0, x, y, 1, -v * x, -v * y, v}
-	}
-	for col := 0; col < 8; col++ {
-		piv := col
-		for r := col + 1; r < 8; r++ {
-			if math.Abs(m[r][col]) > math.Abs(m[piv][col]) {
-				piv = r
-			}
-		}
-		m[col], m[piv] = m[piv], m[col]
-		p := m[col][col]
-		if p == 0 {
-			return [9]float64{1, 0, 0, 0, 1, 0, 0, 0, 1}
-		}
-		for k := col; k < 9; k++ {
-			m[col][k] /= p
-		}
-		for r := 0; r < 8; r++ {
-			if r != col && m[r][col] != 0 {
-				f := m[r][col]
-				for k := col; k < 9; k++ {
-					m[r][k] -= f * m[col][k]
-				}
-			}
-		}
-	}
-	return [9]float64{m[0][8], m[1][8], m[2][8], m[3][8], m[4][8], m[5][8], m[6][8], m[7][8], 1}
 }

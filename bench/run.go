@@ -189,7 +189,7 @@ func Run(ctx context.Context, set Set, opt Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		levels[s.Truth.Level] = true
+		levels[string(s.Truth.Level)] = true
 		pr := &photoResult{name: s.Name, truth: s.Truth}
 		before := tseg.total()
 		t0 := time.Now()
@@ -302,7 +302,7 @@ func scoreSegmentation(rep *Report, results []*photoResult) {
 		truth := make([]wallscan.Quad, len(pr.truth.Notes))
 		for i, n := range pr.truth.Notes {
 			truth[i] = n.Quad()
-			if n.Counted() {
+			if Counted(n) {
 				rep.Notes++
 			} else {
 				rep.DontCare++
@@ -320,7 +320,7 @@ func scoreSegmentation(rep *Report, results []*photoResult) {
 		for _, m := range pr.matches {
 			matchedT[m.Truth] = true
 			tn := pr.truth.Notes[m.Truth]
-			if !tn.Counted() {
+			if !Counted(tn) {
 				continue // found a mostly hidden note: neither right nor wrong
 			}
 			c.TP++
@@ -331,7 +331,7 @@ func scoreSegmentation(rep *Report, results []*photoResult) {
 			}
 		}
 		for i, n := range pr.truth.Notes {
-			if n.Counted() && !matchedT[i] {
+			if Counted(n) && !matchedT[i] {
 				c.FN++
 			}
 		}
@@ -348,7 +348,7 @@ func scoreSegmentation(rep *Report, results []*photoResult) {
 			}
 			dontCare := false
 			for _, n := range pr.truth.Notes {
-				if !n.Counted() && Covered(q, n.Quad()) >= 0.5 {
+				if !Counted(n) && Covered(q, n.Quad()) >= 0.5 {
 					dontCare = true
 					break
 				}
@@ -389,7 +389,7 @@ func scoreOCR(results []*photoResult, counted int) *OCRFigures {
 		}
 		for _, m := range pr.matches {
 			tn := pr.truth.Notes[m.Truth]
-			if !tn.Counted() || m.Pred >= len(pr.scanned.Readings) {
+			if !Counted(tn) || m.Pred >= len(pr.scanned.Readings) {
 				continue
 			}
 			r := pr.scanned.Readings[m.Pred]
@@ -442,7 +442,7 @@ func themeAgreement(results []*photoResult, labels map[string]string) (ari, nmi 
 	for _, pr := range results {
 		for _, m := range pr.matches {
 			tn := pr.truth.Notes[m.Truth]
-			if !tn.Counted() {
+			if !Counted(tn) {
 				continue
 			}
 			g, ok := labels[wallscan.NoteKey(pr.name, m.Pred)]
@@ -517,7 +517,7 @@ func trueTexts(results []*photoResult) (texts, themes []string) {
 	for _, pr := range results {
 		for _, n := range pr.truth.Notes {
 			key := fmt.Sprintf("%s/%d/%d", pr.truth.Level, pr.truth.Seed, n.ID)
-			if !n.Counted() || seen[key] {
+			if !Counted(n) || seen[key] {
 				continue
 			}
 			seen[key] = true

@@ -326,12 +326,12 @@ func TestRunShots(t *testing.T) {
 	only1 := 0
 	in0 := map[int]bool{}
 	for _, n := range set[0].Truth.Notes {
-		if n.Counted() {
+		if bench.Counted(n) {
 			in0[n.ID] = true
 		}
 	}
 	for _, n := range set[1].Truth.Notes {
-		if n.Counted() && !in0[n.ID] {
+		if bench.Counted(n) && !in0[n.ID] {
 			only1++
 		}
 	}

@@ -1,15 +1,14 @@
 package bench
 
 import (
-	"encoding/json"
 	"fmt"
-	"image"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"wallscan"
+	"wallscan/synth"
 )
 
 // DontCareVisible is the share of a note that must be visible for it to
@@ -18,54 +17,18 @@ import (
 const DontCareVisible = 0.5
 
 // Truth is the ground truth of one photo: the JSON file synth writes beside
-// each JPEG (synth.TruthFile).
-type Truth struct {
-	Width      int         `json:"width"`
-	Height     int         `json:"height"`
-	Background string      `json:"background"`
-	Level      string      `json:"level"`
-	Seed       int64       `json:"seed"`
-	Shot       int         `json:"shot"`
-	Notes      []TruthNote `json:"notes"`
-}
+// each JPEG.
+type Truth = synth.TruthFile
 
 // TruthNote is one note of a Truth.
-type TruthNote struct {
-	ID      int            `json:"id"`
-	Polygon [4][2]int      `json:"polygon"`
-	Text    string         `json:"text"`
-	Color   wallscan.Color `json:"color"`
-	Theme   string         `json:"theme"`
-	Printed bool           `json:"printed"`
-	Group   int            `json:"group"`
-	Visible float64        `json:"visible"`
-}
+type TruthNote = synth.TruthFileNote
 
-// Quad returns the note's outline.
-func (n TruthNote) Quad() wallscan.Quad {
-	var q wallscan.Quad
-	for i, p := range n.Polygon {
-		q[i] = image.Pt(p[0], p[1])
-	}
-	return q
-}
+// Counted reports whether the note counts in detection figures: whether at
+// least DontCareVisible of it is visible.
+func Counted(n TruthNote) bool { return n.Visible >= DontCareVisible }
 
-// Counted reports whether the note counts in detection figures.
-func (n TruthNote) Counted() bool { return n.Visible >= DontCareVisible }
-
-// ParseTruth reads a ground-truth file. EINVALID.
-func ParseTruth(data []byte) (*Truth, error) {
-	var t Truth
-	if err := json.Unmarshal(data, &t); err != nil {
-		return nil, wallscan.Errorf(wallscan.EINVALID, "The ground truth is not valid JSON: %v.", err)
-	}
-	for i, n := range t.Notes {
-		if !n.Color.Valid() {
-			return nil, wallscan.Errorf(wallscan.EINVALID, "Note %d of the ground truth has an unknown colour %q.", i+1, n.Color)
-		}
-	}
-	return &t, nil
-}
+// ParseTruth reads a ground-truth file (see synth.ParseTruth). EINVALID.
+func ParseTruth(data []byte) (*Truth, error) { return synth.ParseTruth(data) }
 
 // Sample is one photo with its ground truth.
 type Sample struct {

@@ -87,7 +87,7 @@ func scoreShots(ctx context.Context, set Set, results []*photoResult, match Shot
 			pr := results[i]
 			for _, m := range pr.matches {
 				tn := pr.truth.Notes[m.Truth]
-				if !tn.Counted() {
+				if !Counted(tn) {
 					continue
 				}
 				before[tn.ID]++

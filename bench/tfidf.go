@@ -5,23 +5,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"unicode"
-)
 
-// baselineStopWords is a small Dutch and English stop-word list for the
-// TF-IDF peer.
-var baselineStopWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`
-		de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar om hem dan
-		zou of wat mijn men dit zo door over ze zich bij ook tot je mij uit der daar haar naar heb hoe heeft
-		hebben deze u want nog zal me zij nu ge geen omdat iets worden toch al waren veel meer doen toen moet
-		ben zonder kan hun dus alles onder ja eens hier wie werd altijd doch wordt wezen kunnen ons zelf tegen
-		na reeds wil kon niets uw iemand geweest andere wij we onze elk elke welke per pas wel
-		the a an of to and is are for in on with no not or by at be it as from this that`) {
-		m[w] = true
-	}
-	return m
-}()
+	"wallscan/synth"
+)
 
 // tokens returns the lowercased words of s without stop words.
 func tokens(s string) []string {
@@ -29,7 +15,7 @@ func tokens(s string) []string {
 	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
-		if len([]rune(w)) > 1 && !baselineStopWords[w] {
+		if len([]rune(w)) > 1 && !synth.StopWord(w) {
 			out = append(out, w)
 		}
 	}

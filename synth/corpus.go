@@ -1,5 +1,7 @@
 package synth
 
+import "strings"
+
 // The corpus: information barriers ("I-drempels") as Dutch civil servants
 // write them on sticky notes in a "Whole system in the room" workshop. It was
 // written by hand before any clustering code existed and must never be tuned
@@ -302,3 +304,25 @@ func themeNotes(theme string) []string {
 	}
 	return nil
 }
+
+// stopWords is a small Dutch and English stop-word list (Snowball's Dutch
+// list plus common English function words): words that carry no topic.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`
+		de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar om hem dan
+		zou of wat mijn men dit zo door over ze zich bij ook tot je mij uit der daar haar naar heb hoe heeft
+		hebben deze u want nog zal me zij nu ge geen omdat iets worden toch al waren veel meer doen toen moet
+		ben zonder kan hun dus alles onder ja eens hier wie werd altijd doch wordt wezen kunnen ons zelf tegen
+		na reeds wil kon niets uw iemand geweest andere wij we onze elk elke welke per pas wel
+		the a an of to and is are for in on with no not or by at be it as from this that`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// StopWord reports whether the lowercased word w is on a small Dutch and
+// English stop-word list (Snowball's Dutch list plus common English
+// function words): a word that carries no topic. The corpus test and the
+// benchmark's TF-IDF peer share it.
+func StopWord(w string) bool { return stopWords[w] }

@@ -6,22 +6,6 @@ import (
 	"unicode"
 )
 
-// stopWords is a small Dutch and English stop-word list (Snowball's Dutch
-// list plus common English function words): words that carry no topic.
-var stopWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`
-		de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar om hem dan
-		zou of wat mijn men dit zo door over ze zich bij ook tot je mij uit der daar haar naar heb hoe heeft
-		hebben deze u want nog zal me zij nu ge geen omdat iets worden toch al waren veel meer doen toen moet
-		ben zonder kan hun dus alles onder ja eens hier wie werd altijd doch wordt wezen kunnen ons zelf tegen
-		na reeds wil kon niets uw iemand geweest andere wij we onze elk elke welke per pas wel
-		the a an of to and is are for in on with no not or by at be it as from this that`) {
-		m[w] = true
-	}
-	return m
-}()
-
 // contentWords returns the lowercased words of s that are not stop words.
 func contentWords(s string) map[string]bool {
 	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
@@ -30,7 +14,7 @@ func contentWords(s string) map[string]bool {
 	out := map[string]bool{}
 	for _, w := range words {
 		w = strings.Trim(w, "'")
-		if w != "" && !stopWords[w] {
+		if w != "" && !StopWord(w) {
 			out[w] = true
 		}
 	}

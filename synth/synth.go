@@ -211,6 +211,15 @@ type TruthFileNote struct {
 	Visible float64        `json:"visible"`
 }
 
+// Quad returns the note's outline.
+func (n TruthFileNote) Quad() wallscan.Quad {
+	var q wallscan.Quad
+	for i, p := range n.Polygon {
+		q[i] = image.Pt(p[0], p[1])
+	}
+	return q
+}
+
 // TruthJSON returns the ground truth as the JSON of a TruthFile.
 func (w *Wall) TruthJSON() ([]byte, error) {
 	tf := TruthFile{
@@ -229,11 +238,17 @@ func (w *Wall) TruthJSON() ([]byte, error) {
 	return json.MarshalIndent(tf, "", " ")
 }
 
-// ParseTruth reads a TruthFile written by TruthJSON.
+// ParseTruth reads a TruthFile written by TruthJSON. EINVALID when it is
+// not JSON or a note has an unknown colour.
 func ParseTruth(data []byte) (*TruthFile, error) {
 	var tf TruthFile
 	if err := json.Unmarshal(data, &tf); err != nil {
-		return nil, wallscan.Errorf(wallscan.EINVALID, "synth: ground truth is not valid JSON: %v", err)
+		return nil, wallscan.Errorf(wallscan.EINVALID, "The ground truth is not valid JSON: %v.", err)
+	}
+	for i, n := range tf.Notes {
+		if !n.Color.Valid() {
+			return nil, wallscan.Errorf(wallscan.EINVALID, "Note %d of the ground truth has an unknown colour %q.", i+1, n.Color)
+		}
 	}
 	return &tf, nil
 }
