@@ -424,8 +424,8 @@ func scoreOCR(results []*photoResult, counted int) *OCRFigures {
 	}
 }
 
-// groupLabels maps note keys to the key of their group.
-func groupLabels(groups []wallscan.Group) map[string]string {
+// GroupLabels maps note keys to the key of their group.
+func GroupLabels(groups []wallscan.Group) map[string]string {
 	out := map[string]string{}
 	for _, g := range groups {
 		for _, k := range g.Notes {
@@ -463,7 +463,7 @@ func themeAgreement(results []*photoResult, labels map[string]string) (ari, nmi 
 // the true texts alone (clean and with character noise).
 func scoreClusters(ctx context.Context, g wallscan.Grouper, results []*photoResult, setGroups []wallscan.Group, seed uint64) (*ClusterFigures, error) {
 	c := &ClusterFigures{Groups: len(setGroups)}
-	c.ARISet, c.NMISet, _ = themeAgreement(results, groupLabels(setGroups))
+	c.ARISet, c.NMISet, _ = themeAgreement(results, GroupLabels(setGroups))
 	var aris, nmis []float64
 	for _, pr := range results {
 		if pr.scanned == nil || len(pr.matches) < 2 {
@@ -473,7 +473,7 @@ func scoreClusters(ctx context.Context, g wallscan.Grouper, results []*photoResu
 		if err != nil {
 			return nil, fmt.Errorf("bench: group %s: %w", pr.name, err)
 		}
-		a, n, k := themeAgreement([]*photoResult{pr}, groupLabels(groups))
+		a, n, k := themeAgreement([]*photoResult{pr}, GroupLabels(groups))
 		if k >= 2 {
 			aris, nmis = append(aris, a), append(nmis, n)
 		}
@@ -487,7 +487,7 @@ func scoreClusters(ctx context.Context, g wallscan.Grouper, results []*photoResu
 		rng := rand.New(rand.NewPCG(seed, 0x6e6f697365))
 		for i, t := range texts {
 			if noisy {
-				t = addCharNoise(t, 0.05, rng)
+				t = AddCharNoise(t, 0.05, rng)
 			}
 			notes[i] = wallscan.GroupNote{Key: strconv.Itoa(i), Text: t}
 		}
@@ -495,7 +495,7 @@ func scoreClusters(ctx context.Context, g wallscan.Grouper, results []*photoResu
 		if err != nil {
 			return nil, fmt.Errorf("bench: group the true texts: %w", err)
 		}
-		lab := groupLabels(groups)
+		lab := GroupLabels(groups)
 		got := make([]string, len(texts))
 		for i := range texts {
 			got[i] = lab[strconv.Itoa(i)]
@@ -536,9 +536,9 @@ func distinct(xs []string) map[string]bool {
 	return m
 }
 
-// addCharNoise replaces, drops or doubles each letter with probability p,
-// as a misreading would.
-func addCharNoise(s string, p float64, rng *rand.Rand) string {
+// AddCharNoise replaces, drops or doubles each character but spaces with
+// probability p, as a misreading would: a replacement is a random letter.
+func AddCharNoise(s string, p float64, rng *rand.Rand) string {
 	var b strings.Builder
 	for _, r := range s {
 		if r == ' ' || rng.Float64() >= p {

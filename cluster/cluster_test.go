@@ -3,7 +3,6 @@ package cluster_test
 import (
 	"context"
 	"fmt"
-	"math/rand"
 	"reflect"
 	"runtime"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"wallscan"
+	"wallscan/bench"
 	"wallscan/cluster"
 )
 
@@ -345,11 +345,11 @@ func TestColourIsNotTheKey(t *testing.T) {
 // spread over photos of 25 positioned notes.
 func largeRequest(t testing.TB, n int, seed int64) wallscan.GroupRequest {
 	items := corpus(t)
-	rng := rand.New(rand.NewSource(seed))
+	rng := newRand(seed)
 	var big []item
 	for len(big) < n {
-		it := items[rng.Intn(len(items))]
-		big = append(big, item{noisy(it.text, 0.03, rng), it.theme})
+		it := items[rng.IntN(len(items))]
+		big = append(big, item{bench.AddCharNoise(it.text, 0.03, rng), it.theme})
 	}
 	notes := workshop(big, 0.05, rng)
 	for i := range notes {

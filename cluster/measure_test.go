@@ -3,10 +3,8 @@ package cluster_test
 import (
 	"context"
 	"fmt"
-	"math"
-	"math/rand"
+	"math/rand/v2"
 	"sort"
-	"strings"
 	"testing"
 
 	"wallscan"
@@ -14,59 +12,6 @@ import (
 	"wallscan/cluster"
 	"wallscan/synth"
 )
-
-// ari returns the adjusted Rand index of two labelings of the same items.
-func ari(truth, pred []int) float64 {
-	n := len(truth)
-	if n < 2 {
-		return 1
-	}
-	type pair struct{ a, b int }
-	cont := map[pair]int{}
-	ra, rb := map[int]int{}, map[int]int{}
-	for i := range truth {
-		cont[pair{truth[i], pred[i]}]++
-		ra[truth[i]]++
-		rb[pred[i]]++
-	}
-	c2 := func(x int) float64 { return float64(x) * float64(x-1) / 2 }
-	var index, sa, sb float64
-	for _, v := range cont {
-		index += c2(v)
-	}
-	for _, v := range ra {
-		sa += c2(v)
-	}
-	for _, v := range rb {
-		sb += c2(v)
-	}
-	expected := sa * sb / c2(n)
-	maxIndex := (sa + sb) / 2
-	if maxIndex == expected {
-		return 1
-	}
-	return (index - expected) / (maxIndex - expected)
-}
-
-func TestARI(t *testing.T) {
-	tests := []struct {
-		name        string
-		truth, pred []int
-		want        float64
-	}{
-		{"identical", []int{0, 0, 1, 1, 2, 2}, []int{5, 5, 3, 3, 9, 9}, 1},
-		{"all in one", []int{0, 0, 1, 1}, []int{0, 0, 0, 0}, 0},
-		{"sklearn example", []int{0, 0, 1, 1}, []int{0, 0, 1, 2}, 0.5714285714},
-		{"worse than chance", []int{0, 0, 1, 1}, []int{0, 1, 0, 1}, -0.5},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := ari(tt.truth, tt.pred); math.Abs(got-tt.want) > 1e-6 {
-				t.Errorf("ari = %.6f, want %.6f", got, tt.want)
-			}
-		})
-	}
-}
 
 // item is one note of a measured set with its true theme.
 type item struct {
@@ -94,28 +39,6 @@ func corpus(t testing.TB) []item {
 	return out
 }
 
-// noisy misreads about rate of the characters of s as the bench does
-// (wallscan/bench addCharNoise): a character is replaced by a random
-// letter, dropped or doubled.
-func noisy(s string, rate float64, rng *rand.Rand) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r == ' ' || rng.Float64() >= rate {
-			b.WriteRune(r)
-			continue
-		}
-		switch rng.Intn(3) {
-		case 0:
-			b.WriteRune(rune('a' + rng.Intn(26)))
-		case 1: // dropped
-		default:
-			b.WriteRune(r)
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // workshop places items on photos the way participants do: each theme's
 // notes in loose groups of three to seven, the groups spread over photos
 // of about 25 notes, the notes of a group side by side and the groups
@@ -136,7 +59,7 @@ func workshop(items []item, misplaced float64, rng *rand.Rand) []wallscan.GroupN
 		idx := byTheme[th]
 		rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
 		for len(idx) > 0 {
-			k := min(3+rng.Intn(5), len(idx))
+			k := min(3+rng.IntN(5), len(idx))
 			chunks = append(chunks, idx[:k])
 			idx = idx[k:]
 		}
@@ -146,8 +69,8 @@ func workshop(items []item, misplaced float64, rng *rand.Rand) []wallscan.GroupN
 	for _, c := range chunks {
 		for j := range c {
 			if rng.Float64() < misplaced {
-				o := chunks[rng.Intn(len(chunks))]
-				p := rng.Intn(len(o))
+				o := chunks[rng.IntN(len(chunks))]
+				p := rng.IntN(len(o))
 				c[j], o[p] = o[p], c[j]
 			}
 		}
@@ -177,65 +100,64 @@ func workshop(items []item, misplaced float64, rng *rand.Rand) []wallscan.GroupN
 // of the notes end up in a group of another theme.
 const misplaced = 0.025
 
-// run groups items and returns the ARI against their themes.
-func run(t testing.TB, g *cluster.Grouper, items []item, noise float64, positions bool, seed int64) (float64, []wallscan.Group) {
-	rng := rand.New(rand.NewSource(seed))
+// wallNotes returns items as notes to group, keyed "n0", "n1", ...: on
+// photos as participants stick them (positions) or without positions, with
+// about noise of their characters misread.
+func wallNotes(items []item, noise float64, positions bool, rng *rand.Rand) []wallscan.GroupNote {
 	var notes []wallscan.GroupNote
 	if positions {
 		notes = workshop(items, misplaced, rng)
 	} else {
 		notes = make([]wallscan.GroupNote, len(items))
 	}
-	truth := make([]int, len(items))
 	for i, it := range items {
 		notes[i].Key = fmt.Sprintf("n%d", i)
 		notes[i].Text = it.text
 		if noise > 0 {
-			notes[i].Text = noisy(it.text, noise, rng)
+			notes[i].Text = bench.AddCharNoise(it.text, noise, rng)
 		}
-		truth[i] = it.theme
 	}
+	return notes
+}
+
+// newRand returns the random source of one seed.
+func newRand(seed int64) *rand.Rand { return rand.New(rand.NewPCG(uint64(seed), 0)) }
+
+// run groups items and returns the ARI against their themes.
+func run(t testing.TB, g *cluster.Grouper, items []item, noise float64, positions bool, seed int64) (float64, []wallscan.Group) {
+	notes := wallNotes(items, noise, positions, newRand(seed))
 	groups, err := g.Group(context.Background(), wallscan.GroupRequest{Notes: notes})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pred := make([]int, len(items))
-	for gi, gr := range groups {
-		for _, k := range gr.Notes {
-			var i int
-			fmt.Sscanf(k, "n%d", &i)
-			pred[i] = gi
-		}
+	where := bench.GroupLabels(groups)
+	truth, pred := make([]int, len(items)), make([]string, len(items))
+	for i, it := range items {
+		truth[i], pred[i] = it.theme, where[notes[i].Key]
 	}
-	return ari(truth, pred), groups
+	return bench.ARI(truth, bench.Labels(pred)), groups
 }
 
 // kmeansARI is the peer of wallscan bench: TF-IDF with k-means given the
 // true number of themes (bench.TFIDFKMeans).
 func kmeansARI(items []item, noise float64, seed int64) float64 {
-	rng := rand.New(rand.NewSource(seed))
+	rng := newRand(seed)
 	texts := make([]string, len(items))
 	truth := make([]int, len(items))
 	k := 0
 	for i, it := range items {
 		texts[i] = it.text
 		if noise > 0 {
-			texts[i] = noisy(it.text, noise, rng)
+			texts[i] = bench.AddCharNoise(it.text, noise, rng)
 		}
 		truth[i] = it.theme
 		k = max(k, it.theme+1)
 	}
-	return ari(truth, bench.TFIDFKMeans(texts, k, uint64(seed)))
+	return bench.ARI(truth, bench.TFIDFKMeans(texts, k, uint64(seed)))
 }
 
 // seeds are the fixed seeds every figure is a median over.
 var seeds = []int64{1, 2, 3, 4, 5}
-
-func median(xs []float64) float64 {
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	return s[len(s)/2]
-}
 
 // measure returns the median ARI over seeds.
 func measure(t testing.TB, g *cluster.Grouper, items []item, noise float64, positions bool) float64 {
@@ -244,7 +166,7 @@ func measure(t testing.TB, g *cluster.Grouper, items []item, noise float64, posi
 		a, _ := run(t, g, items, noise, positions, s)
 		xs = append(xs, a)
 	}
-	return median(xs)
+	return bench.Median(xs)
 }
 
 // TestQuality measures the grouping on the bench corpus. The issue's
@@ -270,8 +192,8 @@ func TestQuality(t *testing.T) {
 	t.Logf("| text alone, 5%% noise | %.3f | >= 0.50 |", noise)
 	t.Logf("| positions + text, clean | %.3f | >= 0.80 |", wall)
 	t.Logf("| positions + text, 5%% noise | %.3f | |", wallNoise)
-	t.Logf("| TF-IDF k-means (true k), clean | %.3f | |", median(km))
-	t.Logf("| TF-IDF k-means (true k), 5%% noise | %.3f | |", median(kmNoise))
+	t.Logf("| TF-IDF k-means (true k), clean | %.3f | |", bench.Median(km))
+	t.Logf("| TF-IDF k-means (true k), 5%% noise | %.3f | |", bench.Median(kmNoise))
 	for _, c := range []struct {
 		name      string
 		got, want float64
@@ -280,8 +202,8 @@ func TestQuality(t *testing.T) {
 		{"text alone, 5% noise", noise, 0.20},
 		{"positions and text", wall, 0.55},
 		{"positions and text, 5% noise", wallNoise, 0.40},
-		{"text alone over k-means", clean, median(km) + 0.1},
-		{"text alone, 5% noise, over k-means", noise, median(kmNoise) + 0.1},
+		{"text alone over k-means", clean, bench.Median(km) + 0.1},
+		{"text alone, 5% noise, over k-means", noise, bench.Median(kmNoise) + 0.1},
 	} {
 		if c.got < c.want {
 			t.Errorf("%s: ARI %.3f, want >= %.3f", c.name, c.got, c.want)
@@ -293,23 +215,11 @@ func TestQuality(t *testing.T) {
 // theme holding `examples` of its notes; it returns the ARI over the notes
 // that were not locked.
 func runCurated(t testing.TB, g *cluster.Grouper, items []item, examples int, noise float64, positions bool, seed int64) float64 {
-	rng := rand.New(rand.NewSource(seed))
-	var notes []wallscan.GroupNote
-	if positions {
-		notes = workshop(items, misplaced, rng)
-	} else {
-		notes = make([]wallscan.GroupNote, len(items))
-	}
+	rng := newRand(seed)
+	notes := wallNotes(items, noise, positions, rng)
 	locked := map[int]*wallscan.Group{}
 	isExample := make([]bool, len(items))
 	order := rng.Perm(len(items))
-	for i := range notes {
-		notes[i].Key = fmt.Sprintf("n%d", i)
-		notes[i].Text = items[i].text
-		if noise > 0 {
-			notes[i].Text = noisy(items[i].text, noise, rng)
-		}
-	}
 	var curated []wallscan.Group
 	for _, i := range order {
 		th := items[i].theme
@@ -330,20 +240,16 @@ func runCurated(t testing.TB, g *cluster.Grouper, items []item, examples int, no
 	if err != nil {
 		t.Fatal(err)
 	}
-	where := map[string]int{}
-	for gi, gr := range groups {
-		for _, k := range gr.Notes {
-			where[k] = gi
-		}
-	}
-	var truth, pred []int
+	where := bench.GroupLabels(groups)
+	var truth []int
+	var pred []string
 	for i := range items {
 		if !isExample[i] {
 			truth = append(truth, items[i].theme)
 			pred = append(pred, where[notes[i].Key])
 		}
 	}
-	return ari(truth, pred)
+	return bench.ARI(truth, bench.Labels(pred))
 }
 
 // TestCurationSignal measures locked clusters as labelled examples: with
@@ -368,11 +274,11 @@ func TestCurationSignal(t *testing.T) {
 			b[1] = append(b[1], runCurated(t, without, items, ex, 0.05, false, s))
 			b[2] = append(b[2], runCurated(t, without, items, ex, 0, true, s))
 		}
-		t.Logf("| %d | on (LockedFit %.2f) | %.3f | %.3f | %.3f |", ex, cluster.DefaultWeights.LockedFit, median(a[0]), median(a[1]), median(a[2]))
-		t.Logf("| %d | off | %.3f | %.3f | %.3f |", ex, median(b[0]), median(b[1]), median(b[2]))
+		t.Logf("| %d | on (LockedFit %.2f) | %.3f | %.3f | %.3f |", ex, cluster.DefaultWeights.LockedFit, bench.Median(a[0]), bench.Median(a[1]), bench.Median(a[2]))
+		t.Logf("| %d | off | %.3f | %.3f | %.3f |", ex, bench.Median(b[0]), bench.Median(b[1]), bench.Median(b[2]))
 		for k := range a {
-			if median(a[k]) < median(b[k])-0.05 {
-				t.Errorf("%d examples, figure %d: classification into locked clusters loses (%.3f < %.3f)", ex, k, median(a[k]), median(b[k]))
+			if bench.Median(a[k]) < bench.Median(b[k])-0.05 {
+				t.Errorf("%d examples, figure %d: classification into locked clusters loses (%.3f < %.3f)", ex, k, bench.Median(a[k]), bench.Median(b[k]))
 			}
 		}
 	}
@@ -405,20 +311,5 @@ func TestSignals(t *testing.T) {
 		t.Logf("| %s | %.3f | %.3f | %.3f | %.3f |", v.name,
 			measure(t, g, items, 0, false), measure(t, g, items, 0.05, false),
 			measure(t, g, items, 0, true), measure(t, g, items, 0.05, true))
-	}
-}
-
-// TestARIMatchesBench checks the test's ARI against the bench's on random
-// labelings.
-func TestARIMatchesBench(t *testing.T) {
-	rng := rand.New(rand.NewSource(1))
-	for n := 0; n < 20; n++ {
-		a, b := make([]int, 50), make([]int, 50)
-		for i := range a {
-			a[i], b[i] = rng.Intn(5), rng.Intn(1+n%7)
-		}
-		if got, want := ari(a, b), bench.ARI(a, b); math.Abs(got-want) > 1e-9 {
-			t.Errorf("ari = %.6f, bench.ARI = %.6f", got, want)
-		}
 	}
 }

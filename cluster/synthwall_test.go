@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"wallscan"
+	"wallscan/bench"
 	"wallscan/cluster"
 	"wallscan/synth"
 )
@@ -64,27 +65,22 @@ func TestSynthWalls(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				where := map[string]int{}
-				for gi, gr := range gs {
-					for _, k := range gr.Notes {
-						where[k] = gi
-					}
-				}
-				pred := make([]int, len(ns))
+				where := bench.GroupLabels(gs)
+				pred := make([]string, len(ns))
 				for i, n := range ns {
 					pred[i] = where[n.Key]
 				}
 				if withPos {
-					pos = append(pos, ari(truth, pred))
+					pos = append(pos, bench.ARI(truth, bench.Labels(pred)))
 				} else {
-					txt = append(txt, ari(truth, pred))
+					txt = append(txt, bench.ARI(truth, bench.Labels(pred)))
 				}
 			}
 		}
-		t.Logf("| %s | %d | %.3f | %.3f |", level, total/3, median(pos), median(txt))
+		t.Logf("| %s | %d | %.3f | %.3f |", level, total/3, bench.Median(pos), bench.Median(txt))
 		// Floors at the figures reached (see TestQuality for the targets).
-		if median(pos) < 0.55 || median(pos) < median(txt)+0.2 {
-			t.Errorf("%s: ARI with positions %.3f (text alone %.3f), want >= 0.55 and well above text alone", level, median(pos), median(txt))
+		if bench.Median(pos) < 0.55 || bench.Median(pos) < bench.Median(txt)+0.2 {
+			t.Errorf("%s: ARI with positions %.3f (text alone %.3f), want >= 0.55 and well above text alone", level, bench.Median(pos), bench.Median(txt))
 		}
 	}
 }
