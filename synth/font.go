@@ -33,6 +33,9 @@ type typeface struct {
 	font *opentype.Font
 	// stroke is the extra marker width in units of the font size.
 	stroke float64
+	// capitals is set for a face that draws every letter as a capital
+	// (Humor Sans): what the note shows, and so its truth, is upper case.
+	capitals bool
 }
 
 type fontSet struct {
@@ -62,7 +65,8 @@ func loadFonts() (fontSet, error) {
 			case "ComicNeue-Light.otf":
 				stroke = 0.05
 			}
-			fonts.hand = append(fonts.hand, typeface{filepath.Base(p), f, stroke})
+			name := filepath.Base(p)
+			fonts.hand = append(fonts.hand, typeface{name: name, font: f, stroke: stroke, capitals: name == "Humor-Sans.ttf"})
 		}
 		for _, data := range [][]byte{goregular.TTF, gomedium.TTF, gobold.TTF} {
 			f, err := opentype.Parse(data)
@@ -70,7 +74,7 @@ func loadFonts() (fontSet, error) {
 				fontsErr = fmt.Errorf("synth: parse gofont: %w", err)
 				return
 			}
-			fonts.printed = append(fonts.printed, typeface{"gofont", f, 0})
+			fonts.printed = append(fonts.printed, typeface{name: "gofont", font: f})
 		}
 		for _, p := range printedFontFiles {
 			f, err := parseFontFile(p)
@@ -78,7 +82,7 @@ func loadFonts() (fontSet, error) {
 				fontsErr = err
 				return
 			}
-			fonts.printed = append(fonts.printed, typeface{filepath.Base(p), f, 0})
+			fonts.printed = append(fonts.printed, typeface{name: filepath.Base(p), font: f})
 		}
 	})
 	return fonts, fontsErr

@@ -142,6 +142,9 @@ func renderNote(p noteParams) (*image.RGBA, string) {
 
 	mask := image.NewAlpha(img.Rect)
 	text := drawText(mask, p, rng)
+	if p.face.capitals {
+		text = strings.ToUpper(text)
+	}
 
 	// Ink over paper: markers are not quite opaque.
 	opacity := 0.93 + 0.06*rng.Float64()
