@@ -1,9 +1,6 @@
 package capture
 
 import (
-	"bytes"
-	"encoding/binary"
-
 	"gocv.io/x/gocv"
 
 	"wallscan"
@@ -37,7 +34,7 @@ func decodePhoto(data []byte) (gocv.Mat, error) {
 	orient := orientNormal
 	switch info.Format {
 	case "jpeg":
-		orient = jpegOrientation(data)
+		orient = wallscan.JPEGOrientation(data)
 		// Every 8x8 block of a JPEG costs at least a bit or two; a file
 		// smaller than that has lost its scan data, which libjpeg would
 		// silently fill with grey.
@@ -137,69 +134,4 @@ func pngNeedsUnchanged(data []byte) bool {
 	}
 	depth, ctype := data[24], data[25]
 	return depth == 16 || ctype == 4 || ctype == 6
-}
-
-// jpegOrientation returns the EXIF orientation of a JPEG (1..8), or 1 when
-// it has none. It reads only the APP1 segment; nothing is decoded.
-func jpegOrientation(data []byte) int {
-	i := 2
-	for i+4 <= len(data) {
-		if data[i] != 0xff {
-			return orientNormal
-		}
-		marker := data[i+1]
-		if marker == 0xff { // fill byte
-			i++
-			continue
-		}
-		if marker == 0xda || marker == 0xd9 { // start of scan, end of image
-			return orientNormal
-		}
-		n := int(binary.BigEndian.Uint16(data[i+2:]))
-		if n < 2 || i+2+n > len(data) {
-			return orientNormal
-		}
-		seg := data[i+4 : i+2+n]
-		if marker == 0xe1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
-			return exifOrientation(seg[6:])
-		}
-		i += 2 + n
-	}
-	return orientNormal
-}
-
-// exifOrientation reads tag 0x0112 from IFD0 of a TIFF-structured EXIF block.
-func exifOrientation(t []byte) int {
-	if len(t) < 8 {
-		return orientNormal
-	}
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return orientNormal
-	}
-	off := int(bo.Uint32(t[4:]))
-	if off < 8 || off+2 > len(t) {
-		return orientNormal
-	}
-	n := int(bo.Uint16(t[off:]))
-	for k := 0; k < n; k++ {
-		e := off + 2 + 12*k
-		if e+12 > len(t) {
-			break
-		}
-		if bo.Uint16(t[e:]) != 0x0112 {
-			continue
-		}
-		v := int(bo.Uint16(t[e+8:])) // SHORT, left-justified in the value field
-		if v >= orientNormal && v <= orientRotate270 {
-			return v
-		}
-		return orientNormal
-	}
-	return orientNormal
 }

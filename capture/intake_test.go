@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"wallscan"
+	"wallscan/synth"
 )
 
 // pngHeader returns a PNG that claims w x h pixels in its IHDR and has no
@@ -46,27 +47,6 @@ func jpegHeader(t testing.TB, w, h int) []byte {
 	b[i+5], b[i+6] = byte(h>>8), byte(h)
 	b[i+7], b[i+8] = byte(w>>8), byte(w)
 	return b
-}
-
-// withOrientation inserts an EXIF APP1 segment with the given orientation
-// right after a JPEG's SOI marker.
-func withOrientation(jpg []byte, orient uint16) []byte {
-	var t bytes.Buffer
-	t.WriteString("II*\x00")
-	binary.Write(&t, binary.LittleEndian, uint32(8)) // IFD0 offset
-	binary.Write(&t, binary.LittleEndian, uint16(1)) // one entry
-	binary.Write(&t, binary.LittleEndian, uint16(0x0112))
-	binary.Write(&t, binary.LittleEndian, uint16(3)) // SHORT
-	binary.Write(&t, binary.LittleEndian, uint32(1))
-	binary.Write(&t, binary.LittleEndian, orient)
-	binary.Write(&t, binary.LittleEndian, uint16(0))
-	binary.Write(&t, binary.LittleEndian, uint32(0)) // no next IFD
-	payload := append([]byte("Exif\x00\x00"), t.Bytes()...)
-	seg := []byte{0xff, 0xe1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}
-	out := append([]byte{}, jpg[:2]...)
-	out = append(out, seg...)
-	out = append(out, payload...)
-	return append(out, jpg[2:]...)
 }
 
 func TestSegmentRejects(t *testing.T) {
@@ -135,7 +115,7 @@ func TestSegmentEXIFOrientation(t *testing.T) {
 		{3, 1200, 800, quad{{1200 - 400, 800 - 550}, {1200 - 100, 800 - 550}, {1200 - 100, 800 - 250}, {1200 - 400, 800 - 250}}},
 	}
 	for _, tt := range tests {
-		got, err := NewSegmenter(Options{}).Segment(context.Background(), withOrientation(stored, tt.orient))
+		got, err := NewSegmenter(Options{}).Segment(context.Background(), synth.WithOrientation(stored, tt.orient, binary.LittleEndian))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,18 +128,6 @@ func TestSegmentEXIFOrientation(t *testing.T) {
 		if iou := quadIoU(fromQuad(got.Notes[0].Polygon), tt.want); iou < 0.9 {
 			t.Errorf("orientation %d: note at %v, want %v (IoU %.2f)", tt.orient, got.Notes[0].Polygon, tt.want, iou)
 		}
-	}
-}
-
-func TestJPEGOrientation(t *testing.T) {
-	base := encodeJPEG(t, image.NewGray(image.Rect(0, 0, 8, 8)))
-	for o := uint16(1); o <= 8; o++ {
-		if got := jpegOrientation(withOrientation(base, o)); got != int(o) {
-			t.Errorf("orientation %d read as %d", o, got)
-		}
-	}
-	if got := jpegOrientation(base); got != 1 {
-		t.Errorf("no EXIF read as %d, want 1", got)
 	}
 }
 

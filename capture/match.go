@@ -227,7 +227,7 @@ func decodeGrey(data []byte, maxSide int) (gocv.Mat, error) {
 		return gocv.Mat{}, wallscan.Errorf(wallscan.EINVALID, "The photo cannot be decoded. Send the photo again.")
 	}
 	if info.Format == "jpeg" {
-		m = orientMat(m, jpegOrientation(data))
+		m = orientMat(m, wallscan.JPEGOrientation(data))
 	}
 	if l := max(m.Cols(), m.Rows()); l > maxSide {
 		k := float64(maxSide) / float64(l)

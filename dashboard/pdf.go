@@ -3,7 +3,6 @@ package dashboard
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	xdraw "golang.org/x/image/draw"
+
+	"wallscan"
 )
 
 // PDF layout, in millimetres on A4.
@@ -200,7 +201,7 @@ const pdfPhotoSide = 1600
 // (the EXIF orientation applied, which PDF viewers ignore), at most
 // pdfPhotoSide pixels, as JPEG. A photo it cannot decode goes in as it is.
 func pdfImage(data []byte, contentType string) ([]byte, string) {
-	orient := exifOrientation(data)
+	orient := wallscan.JPEGOrientation(data)
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err == nil && orient <= 1 && max(cfg.Width, cfg.Height) <= pdfPhotoSide && contentType == "image/jpeg" {
 		return data, "JPG"
@@ -225,58 +226,6 @@ func pdfImage(data []byte, contentType string) ([]byte, string) {
 		return data, "JPG"
 	}
 	return out.Bytes(), "JPG"
-}
-
-// exifOrientation reads the EXIF orientation (1..8) of a JPEG, or 0.
-func exifOrientation(data []byte) int {
-	if len(data) < 4 || data[0] != 0xff || data[1] != 0xd8 {
-		return 0
-	}
-	for i := 2; i+4 <= len(data); {
-		if data[i] != 0xff {
-			return 0
-		}
-		marker, size := data[i+1], int(binary.BigEndian.Uint16(data[i+2:]))
-		if marker == 0xda || size < 2 || i+2+size > len(data) {
-			return 0 // start of scan: no EXIF before the pixels
-		}
-		seg := data[i+4 : i+2+size]
-		if marker == 0xe1 && len(seg) > 14 && string(seg[:6]) == "Exif\x00\x00" {
-			return tiffOrientation(seg[6:])
-		}
-		i += 2 + size
-	}
-	return 0
-}
-
-func tiffOrientation(t []byte) int {
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return 0
-	}
-	off := int(bo.Uint32(t[4:]))
-	if off+2 > len(t) {
-		return 0
-	}
-	n := int(bo.Uint16(t[off:]))
-	for k := range n {
-		e := off + 2 + 12*k
-		if e+12 > len(t) {
-			return 0
-		}
-		if bo.Uint16(t[e:]) == 0x0112 {
-			if v := int(bo.Uint16(t[e+8:])); v >= 1 && v <= 8 {
-				return v
-			}
-			return 0
-		}
-	}
-	return 0
 }
 
 // orientImage turns img upright for EXIF orientation o.

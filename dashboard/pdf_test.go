@@ -7,57 +7,9 @@ import (
 	"image/color"
 	"image/jpeg"
 	"testing"
+
+	"wallscan/synth"
 )
-
-// withOrientation puts an EXIF APP1 segment with orientation o after the
-// SOI marker of a JPEG.
-func withOrientation(t *testing.T, jpg []byte, o uint16, order binary.ByteOrder) []byte {
-	t.Helper()
-	var tiff bytes.Buffer
-	if order == binary.LittleEndian {
-		tiff.WriteString("II")
-	} else {
-		tiff.WriteString("MM")
-	}
-	binary.Write(&tiff, order, uint16(42))
-	binary.Write(&tiff, order, uint32(8))
-	binary.Write(&tiff, order, uint16(1))      // one entry
-	binary.Write(&tiff, order, uint16(0x0112)) // Orientation
-	binary.Write(&tiff, order, uint16(3))      // SHORT
-	binary.Write(&tiff, order, uint32(1))
-	binary.Write(&tiff, order, o)
-	binary.Write(&tiff, order, uint16(0))
-	binary.Write(&tiff, order, uint32(0)) // no next IFD
-	seg := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
-	var out bytes.Buffer
-	out.Write(jpg[:2])
-	out.Write([]byte{0xff, 0xe1})
-	binary.Write(&out, binary.BigEndian, uint16(len(seg)+2))
-	out.Write(seg)
-	out.Write(jpg[2:])
-	return out.Bytes()
-}
-
-func TestExifOrientation(t *testing.T) {
-	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := exifOrientation(b.Bytes()), 0; got != want {
-		t.Errorf("plain JPEG: orientation %d, want %d", got, want)
-	}
-	for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
-		for o := uint16(1); o <= 8; o++ {
-			if got, want := exifOrientation(withOrientation(t, b.Bytes(), o, order)), int(o); got != want {
-				t.Errorf("%v orientation %d: read %d", order, want, got)
-			}
-		}
-	}
-	if got := exifOrientation([]byte("not a jpeg")); got != 0 {
-		t.Errorf("not a JPEG: %d", got)
-	}
-}
 
 // TestOrientImage turns a 3x2 image with a marked corner each way EXIF
 // knows and checks where the corner lands.
@@ -89,7 +41,7 @@ func TestPDFImageScalesAndTurns(t *testing.T) {
 	if err := jpeg.Encode(&b, img, nil); err != nil {
 		t.Fatal(err)
 	}
-	out, typ := pdfImage(withOrientation(t, b.Bytes(), 6, binary.BigEndian), "image/jpeg")
+	out, typ := pdfImage(synth.WithOrientation(b.Bytes(), 6, binary.BigEndian), "image/jpeg")
 	cfg, err := jpeg.DecodeConfig(bytes.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
