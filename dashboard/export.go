@@ -42,13 +42,13 @@ func (s *Server) export(c *gin.Context, w *wallscan.Workshop) {
 		s.fail(c, wallscan.Errorf(wallscan.ENOTFOUND, "There is no %q download; choose pdf, md, csv or json.", format))
 		return
 	}
-	rep, err := s.buildReport(c.Request.Context(), w)
-	if err != nil {
-		s.fail(c, err)
+	rep := s.report(c, w)
+	if rep == nil {
 		return
 	}
 	l := s.loc(c)
 	var data []byte
+	var err error
 	switch format {
 	case "pdf":
 		data, err = s.reportPDF(c.Request.Context(), rep, l)

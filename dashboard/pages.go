@@ -154,14 +154,8 @@ func (s *Server) workshopPage(tab string) gin.HandlerFunc {
 }
 
 func (s *Server) matrixPage(c *gin.Context) {
-	w, err := s.workshop(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	rep, err := s.buildReport(c.Request.Context(), w)
-	if err != nil {
-		s.fail(c, err)
+	w, rep := s.workshopReport(c)
+	if rep == nil {
 		return
 	}
 	l := s.loc(c)

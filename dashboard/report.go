@@ -174,9 +174,8 @@ type reportView struct {
 }
 
 func (s *Server) renderReport(c *gin.Context, w *wallscan.Workshop, imageBase, export string, facilitator bool) {
-	rep, err := s.buildReport(c.Request.Context(), w)
-	if err != nil {
-		s.fail(c, err)
+	rep := s.report(c, w)
+	if rep == nil {
 		return
 	}
 	l := s.loc(c)
@@ -202,27 +201,38 @@ func (s *Server) facilitatorReportPage(c *gin.Context) {
 	s.renderReport(c, w, "/api/v1", "/workshops/"+c.Param("id")+"/export", true)
 }
 
-func (s *Server) getReport(c *gin.Context) {
-	w, err := s.workshop(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+// report builds the report of w. On error it answers the error and
+// returns nil.
+func (s *Server) report(c *gin.Context, w *wallscan.Workshop) *Report {
 	rep, err := s.buildReport(c.Request.Context(), w)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return nil
 	}
-	c.JSON(http.StatusOK, rep)
+	return rep
+}
+
+// workshopReport loads the workshop of the :id path parameter and builds
+// its report. On error it answers the error and returns a nil report.
+func (s *Server) workshopReport(c *gin.Context) (*wallscan.Workshop, *Report) {
+	w, err := s.workshop(c)
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil
+	}
+	return w, s.report(c, w)
+}
+
+func (s *Server) getReport(c *gin.Context) {
+	if _, rep := s.workshopReport(c); rep != nil {
+		c.JSON(http.StatusOK, rep)
+	}
 }
 
 func (s *Server) sharedReport(c *gin.Context) {
-	rep, err := s.buildReport(c.Request.Context(), ctxWorkshop(c))
-	if err != nil {
-		s.fail(c, err)
-		return
+	if rep := s.report(c, ctxWorkshop(c)); rep != nil {
+		c.JSON(http.StatusOK, rep)
 	}
-	c.JSON(http.StatusOK, rep)
 }
 
 // matrixJSON is the answer of GET /workshops/:id/matrix.
@@ -241,14 +251,8 @@ type matrixRow struct {
 }
 
 func (s *Server) getMatrix(c *gin.Context) {
-	w, err := s.workshop(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	rep, err := s.buildReport(c.Request.Context(), w)
-	if err != nil {
-		s.fail(c, err)
+	_, rep := s.workshopReport(c)
+	if rep == nil {
 		return
 	}
 	m := matrixJSON{Perspectives: rep.Perspectives, Rows: []matrixRow{}, Totals: rep.Totals()}
