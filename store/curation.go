@@ -155,15 +155,11 @@ func (db *DB) UpdateCluster(ctx context.Context, id int64, u wallscan.ClusterUpd
 	if u.Position != nil && (*u.Position < 0 || *u.Position > MaxPosition) {
 		return nil, wallscan.Errorf(wallscan.EINVALID, "The position must be between 0 and %d.", MaxPosition)
 	}
-	tx, err := db.beginWrite(ctx)
+	tx, c, err := db.beginWriteCluster(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	c, err := findCluster(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
 	var s snapshot
 	s.cluster(c)
 	if u.Label != nil {
@@ -182,6 +178,22 @@ func (db *DB) UpdateCluster(ctx context.Context, id int64, u wallscan.ClusterUpd
 		return nil, err
 	}
 	return c, tx.Commit()
+}
+
+// beginWriteCluster begins a write transaction and reads cluster id in
+// it; ENOTFOUND when there is no such cluster. The caller rolls back or
+// commits.
+func (db *DB) beginWriteCluster(ctx context.Context, id int64) (*sql.Tx, *wallscan.Cluster, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := findCluster(ctx, tx, id)
+	if err != nil {
+		tx.Rollback()
+		return nil, nil, err
+	}
+	return tx, c, nil
 }
 
 // MoveNote implements wallscan.CurationService.
@@ -238,15 +250,11 @@ func (db *DB) MergeClusters(ctx context.Context, intoID, fromID int64) error {
 	if intoID == fromID {
 		return wallscan.Errorf(wallscan.EINVALID, "A cluster cannot be merged into itself.")
 	}
-	tx, err := db.beginWrite(ctx)
+	tx, into, err := db.beginWriteCluster(ctx, intoID)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	into, err := findCluster(ctx, tx, intoID)
-	if err != nil {
-		return err
-	}
 	from, err := findCluster(ctx, tx, fromID)
 	if err != nil {
 		return err
@@ -280,15 +288,11 @@ func (db *DB) SplitCluster(ctx context.Context, id int64, noteIDs []int64, label
 	if len(noteIDs) == 0 {
 		return nil, wallscan.Errorf(wallscan.EINVALID, "Choose at least one note to split off.")
 	}
-	tx, err := db.beginWrite(ctx)
+	tx, c, err := db.beginWriteCluster(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	c, err := findCluster(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
 	in := map[int64]bool{}
 	for _, n := range c.NoteIDs {
 		in[n] = true
@@ -325,15 +329,11 @@ func (db *DB) SplitCluster(ctx context.Context, id int64, noteIDs []int64, label
 
 // DeleteCluster implements wallscan.CurationService.
 func (db *DB) DeleteCluster(ctx context.Context, id int64) error {
-	tx, err := db.beginWrite(ctx)
+	tx, c, err := db.beginWriteCluster(ctx, id)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	c, err := findCluster(ctx, tx, id)
-	if err != nil {
-		return err
-	}
 	if c.Unsorted && len(c.NoteIDs) > 0 {
 		return wallscan.Errorf(wallscan.EINVALID, "The unsorted cluster cannot be deleted while it holds notes; move them first.")
 	}

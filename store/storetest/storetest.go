@@ -771,6 +771,16 @@ func (b *board) clusterOf(t *testing.T, i int) int64 {
 	return n.ClusterID
 }
 
+// firstAgain is the first grouping as the grouper sends it once the
+// clusters exist: the same notes, under the clusters' keys.
+func (b *board) firstAgain(a, bb, u *wallscan.Cluster) []wallscan.Group {
+	return []wallscan.Group{
+		{Key: wallscan.ClusterKey(a.ID), Label: "A", Notes: b.keys(0, 1)},
+		{Key: wallscan.ClusterKey(bb.ID), Label: "B", Notes: b.keys(2, 3)},
+		{Key: wallscan.ClusterKey(u.ID), Unsorted: true, Notes: b.keys(4, 5)},
+	}
+}
+
 // first is the grouping every case starts from: A = {0,1}, B = {2,3},
 // Unsorted = {4,5}.
 func (b *board) first(t *testing.T) (a, bb, u *wallscan.Cluster) {
@@ -907,13 +917,7 @@ func testApplyGroupsKeepsCuration(t *testing.T, open Opener) {
 				t.Fatal(err)
 			}
 		},
-		regroup: func(b *board, a, bb, u *wallscan.Cluster) []wallscan.Group {
-			return []wallscan.Group{
-				{Key: wallscan.ClusterKey(a.ID), Label: "A", Notes: b.keys(0, 1)},
-				{Key: wallscan.ClusterKey(bb.ID), Label: "B", Notes: b.keys(2, 3)},
-				{Key: wallscan.ClusterKey(u.ID), Unsorted: true, Notes: b.keys(4, 5)},
-			}
-		},
+		regroup: (*board).firstAgain,
 		check: func(t *testing.T, b *board, a, _, _ *wallscan.Cluster) {
 			if got := b.clusterOf(t, 4); got != a.ID {
 				t.Errorf("pinned note 4 moved to %d, want %d", got, a.ID)
@@ -926,13 +930,7 @@ func testApplyGroupsKeepsCuration(t *testing.T, open Opener) {
 				t.Fatal(err)
 			}
 		},
-		regroup: func(b *board, a, bb, u *wallscan.Cluster) []wallscan.Group {
-			return []wallscan.Group{
-				{Key: wallscan.ClusterKey(a.ID), Label: "A", Notes: b.keys(0, 1)},
-				{Key: wallscan.ClusterKey(bb.ID), Label: "B", Notes: b.keys(2, 3)},
-				{Key: wallscan.ClusterKey(u.ID), Unsorted: true, Notes: b.keys(4, 5)},
-			}
-		},
+		regroup: (*board).firstAgain,
 		check: func(t *testing.T, b *board, _, _, u *wallscan.Cluster) {
 			if got := b.clusterOf(t, 0); got != u.ID {
 				t.Errorf("note 0 pinned to Unsorted moved to %d", got)
