@@ -2,8 +2,6 @@ package wallscan_test
 
 import (
 	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -11,6 +9,7 @@ import (
 	"testing"
 
 	"wallscan"
+	"wallscan/synth"
 )
 
 // FuzzCheckPhoto feeds arbitrary bytes to the photo intake check that every
@@ -85,34 +84,11 @@ func checkPhotoSeeds(tb testing.TB) [][]byte {
 	return [][]byte{
 		j, p, deep.Bytes(), alpha.Bytes(),
 		j[:len(j)/2], p[:len(p)/2], j[:3], append(append([]byte{}, j...), 0, 0, 0),
-		pngBomb(100_000, 100_000), pngBomb(10_000, 10_000), pngBomb(100, 100), pngBomb(0, 300),
+		synth.PNGClaiming(100_000, 100_000), synth.PNGClaiming(10_000, 10_000), synth.PNGClaiming(100, 100), synth.PNGClaiming(0, 300),
 		[]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"),
 		[]byte("GIF89a\x01\x00\x01\x00"), []byte("%PDF-1.7\n"), []byte("RIFF\x00\x00\x00\x00WEBPVP8 "),
 		[]byte("BM"), []byte("II*\x00"), []byte("geen foto"), {},
 	}
-}
-
-// pngBomb returns a complete, tiny PNG whose header claims w x h pixels.
-func pngBomb(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		crc := crc32.NewIEEE()
-		crc.Write([]byte(typ))
-		crc.Write(data)
-		b.WriteString(typ)
-		b.Write(data)
-		binary.Write(&b, binary.BigEndian, crc.Sum32())
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 2 // 8-bit RGB
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
-	chunk("IEND", nil)
-	return b.Bytes()
 }
 
 // TestCheckPhotoSeeds pins what the intake says about each seed, so the

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"wallscan"
+	"wallscan/synth"
 )
 
 func TestQuadGeometry(t *testing.T) {
@@ -128,8 +128,8 @@ func TestCheckPhoto(t *testing.T) {
 		{"pdf", []byte("%PDF-1.7 ..."), wallscan.EUNSUPPORTED, "PDF"},
 		{"text", []byte("geen foto"), wallscan.EUNSUPPORTED, "not a photo"},
 		{"too small", tinyPNG.Bytes(), wallscan.EINVALID, "at least"},
-		{"bomb", pngHeader(100_000, 100_000), wallscan.ETOOLARGE, "longest side"},
-		{"too many pixels", pngHeader(9000, 9000), wallscan.ETOOLARGE, "million pixels"},
+		{"bomb", synth.PNGClaiming(100_000, 100_000), wallscan.ETOOLARGE, "longest side"},
+		{"too many pixels", synth.PNGClaiming(9000, 9000), wallscan.ETOOLARGE, "million pixels"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,24 +148,6 @@ func TestCheckPhoto(t *testing.T) {
 			}
 		})
 	}
-}
-
-// pngHeader returns a PNG that claims the given size but holds no pixels:
-// what a decompression bomb looks like to a header check.
-func pngHeader(w, h int) []byte {
-	var b bytes.Buffer
-	img := image.NewGray(image.Rect(0, 0, 1, 1))
-	png.Encode(&b, img)
-	data := b.Bytes()
-	// IHDR's type and data sit at bytes 12..29: width, height, then the
-	// chunk's checksum at 29..33.
-	put := func(off int, v uint32) {
-		data[off], data[off+1], data[off+2], data[off+3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
-	}
-	put(16, uint32(w))
-	put(20, uint32(h))
-	put(29, crc32.ChecksumIEEE(data[12:29]))
-	return data
 }
 
 func TestBrokerDeliversToWorkshopSubscribers(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"wallscan"
+	"wallscan/synth"
 )
 
 // FuzzSegment feeds arbitrary bytes to the real OpenCV segmenter, as an
@@ -99,7 +100,7 @@ func segmentFuzzSeeds(tb testing.TB) [][]byte {
 	return [][]byte{
 		jb, pb, deep.Bytes(), alpha.Bytes(),
 		jb[:len(jb)/2], pb[:len(pb)-20], jb[:20],
-		pngHeader(9000, 9000), pngHeader(300, 300),
+		synth.PNGClaiming(9000, 9000), synth.PNGClaiming(300, 300),
 		[]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), []byte("GIF89a"), []byte("geen foto"), nil,
 	}
 }

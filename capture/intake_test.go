@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -14,40 +13,6 @@ import (
 	"wallscan"
 	"wallscan/synth"
 )
-
-// pngHeader returns a PNG that claims w x h pixels in its IHDR and has no
-// pixel data at all: decoding it would fail, so a size error proves the
-// limit was checked from the header first.
-func pngHeader(w, h int) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		c := append([]byte(typ), data...)
-		b.Write(c)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(c))
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = 8, 2 // 8-bit RGB
-	chunk("IHDR", ihdr)
-	chunk("IEND", nil)
-	return b.Bytes()
-}
-
-// jpegHeader returns a small real JPEG whose frame header is patched to
-// claim w x h pixels: its scan data cannot fill that size.
-func jpegHeader(t testing.TB, w, h int) []byte {
-	b := encodeJPEG(t, image.NewGray(image.Rect(0, 0, 16, 16)))
-	i := bytes.Index(b, []byte{0xff, 0xc0})
-	if i < 0 {
-		t.Fatal("no SOF0 in a Go JPEG")
-	}
-	b[i+5], b[i+6] = byte(h>>8), byte(h)
-	b[i+7], b[i+8] = byte(w>>8), byte(w)
-	return b
-}
 
 func TestSegmentRejects(t *testing.T) {
 	wall := encodeJPEG(t, drawWall(800, 600, wallWhite, []drawnNote{{q: square(100, 100, 200, 0), paper: paperYellow}}, pt{}, 0))
@@ -63,10 +28,10 @@ func TestSegmentRejects(t *testing.T) {
 		{"pdf", []byte("%PDF-1.7\n%...."), wallscan.EUNSUPPORTED, "PDF"},
 		{"gif", []byte("GIF89a\x10\x00\x10\x00"), wallscan.EUNSUPPORTED, "GIF"},
 		{"text", []byte("hello, this is not a photo"), wallscan.EUNSUPPORTED, "JPEG or PNG"},
-		{"png over pixel limit", pngHeader(9000, 9000), wallscan.ETOOLARGE, "million"},
-		{"png over side limit", pngHeader(20000, 100), wallscan.ETOOLARGE, "longest side"},
-		{"jpeg over pixel limit", jpegHeader(t, 10000, 8000), wallscan.ETOOLARGE, "million"},
-		{"jpeg without its scan", jpegHeader(t, 1000, 800), wallscan.EINVALID, "damaged"},
+		{"png over pixel limit", synth.PNGClaiming(9000, 9000), wallscan.ETOOLARGE, "million"},
+		{"png over side limit", synth.PNGClaiming(20000, 100), wallscan.ETOOLARGE, "longest side"},
+		{"jpeg over pixel limit", synth.JPEGClaiming(10000, 8000), wallscan.ETOOLARGE, "million"},
+		{"jpeg without its scan", synth.JPEGClaiming(1000, 800), wallscan.EINVALID, "damaged"},
 	}
 	seg := NewSegmenter(Options{})
 	for _, tt := range tests {

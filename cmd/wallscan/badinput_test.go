@@ -2,16 +2,13 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/jpeg"
 	"image/png"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -107,11 +104,11 @@ func TestBadInput(t *testing.T) {
 		{"0 bytes", photoPart("leeg.jpg", []byte{}, ""), 400, wallscan.EINVALID, []string{"empty"}},
 		{"truncated JPEG", photoPart("half.jpg", good[:len(good)/2], ""), 400, wallscan.EINVALID, []string{"truncated"}},
 		{"truncated PNG", photoPart("half.png", plainPNG[:len(plainPNG)*2/3], ""), 400, wallscan.EINVALID, []string{"truncated"}},
-		{"JPEG without its scan data", photoPart("kop.jpg", jpegClaiming(t, 1600, 1200), ""), 0, "", nil}, // stored, then fails in processing: checked below
+		{"JPEG without its scan data", photoPart("kop.jpg", synth.JPEGClaiming(1600, 1200), ""), 0, "", nil}, // stored, then fails in processing: checked below
 		{"over MaxUploadBytes", photoPart("groot.jpg", tooBig, ""), 413, wallscan.ETOOLARGE, []string{"MB"}},
-		{"PNG bomb 100000x100000", photoPart("bom.png", pngClaiming(100_000, 100_000), ""), 413, wallscan.ETOOLARGE, []string{"longest side"}},
-		{"PNG bomb 10000x6000", photoPart("bom.png", pngClaiming(10_000, 6_000), ""), 413, wallscan.ETOOLARGE, []string{"million"}},
-		{"JPEG bomb 12000x9000", photoPart("bom.jpg", jpegClaiming(t, 12_000, 9_000), ""), 413, wallscan.ETOOLARGE, []string{"million"}},
+		{"PNG bomb 100000x100000", photoPart("bom.png", synth.PNGClaiming(100_000, 100_000), ""), 413, wallscan.ETOOLARGE, []string{"longest side"}},
+		{"PNG bomb 10000x6000", photoPart("bom.png", synth.PNGClaiming(10_000, 6_000), ""), 413, wallscan.ETOOLARGE, []string{"million"}},
+		{"JPEG bomb 12000x9000", photoPart("bom.jpg", synth.JPEGClaiming(12_000, 9_000), ""), 413, wallscan.ETOOLARGE, []string{"million"}},
 		{"HEIC", photoPart("IMG_0001.HEIC", append([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), make([]byte, 4000)...), ""), 415, wallscan.EUNSUPPORTED, []string{"HEIC", "JPEG"}},
 		{"GIF", photoPart("anim.gif", []byte("GIF89a\x10\x00\x10\x00\x00\x00\x00;"), ""), 415, wallscan.EUNSUPPORTED, []string{"GIF"}},
 		{"PDF", photoPart("scan.pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), ""), 415, wallscan.EUNSUPPORTED, []string{"PDF"}},
@@ -257,24 +254,9 @@ func TestBadInput(t *testing.T) {
 // to out.
 func (c *apiClient) rawDo(method, path, contentType string, body []byte, out *string) int {
 	c.t.Helper()
-	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if c.csrf != "" {
-		req.Header.Set("X-CSRF-Token", c.csrf)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
+	status, data := c.send(method, path, contentType, bytes.NewReader(body))
 	*out = string(data)
-	return resp.StatusCode
+	return status
 }
 
 // checkAPIError checks that answer is the API's JSON error with code and
@@ -303,44 +285,6 @@ func short(s string) string {
 		return s[:200] + "..."
 	}
 	return s
-}
-
-// pngClaiming returns a complete, tiny PNG whose header claims w x h
-// pixels: a decompression bomb as far as the header goes.
-func pngClaiming(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		c := append([]byte(typ), data...)
-		b.Write(c)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(c))
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 2
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
-	chunk("IEND", nil)
-	return b.Bytes()
-}
-
-// jpegClaiming returns a small real JPEG whose frame header is patched to
-// claim w x h pixels.
-func jpegClaiming(t *testing.T, w, h int) []byte {
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 16, 16)), nil); err != nil {
-		t.Fatal(err)
-	}
-	b := buf.Bytes()
-	i := bytes.Index(b, []byte{0xff, 0xc0})
-	if i < 0 {
-		t.Fatal("no SOF0 in a Go JPEG")
-	}
-	binary.BigEndian.PutUint16(b[i+5:], uint16(h))
-	binary.BigEndian.PutUint16(b[i+7:], uint16(w))
-	return b
 }
 
 // cmykJPEG encodes img as a baseline JPEG with four components (Adobe

@@ -56,6 +56,19 @@ func newAPIClient(t *testing.T, base string) *apiClient {
 // returns the status code.
 func (c *apiClient) do(method, path, contentType string, body io.Reader, out any) int {
 	c.t.Helper()
+	status, data := c.send(method, path, contentType, body)
+	if out != nil && status < 300 {
+		if err := json.Unmarshal(data, out); err != nil {
+			c.t.Fatalf("%s %s: %v\n%s", method, path, err, data)
+		}
+	}
+	return status
+}
+
+// send sends a request, with the session's CSRF token if there is one, and
+// returns the status and the answer's body.
+func (c *apiClient) send(method, path, contentType string, body io.Reader) (int, []byte) {
+	c.t.Helper()
 	req, err := http.NewRequest(method, c.base+path, body)
 	if err != nil {
 		c.t.Fatal(err)
@@ -68,16 +81,11 @@ func (c *apiClient) do(method, path, contentType string, body io.Reader, out any
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.t.Fatal(err)
+		c.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	if out != nil && resp.StatusCode < 300 {
-		if err := json.Unmarshal(data, out); err != nil {
-			c.t.Fatalf("%s %s: %v\n%s", method, path, err, data)
-		}
-	}
-	return resp.StatusCode
+	return resp.StatusCode, data
 }
 
 func (c *apiClient) json(method, path string, in, out any) int {
