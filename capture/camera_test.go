@@ -46,21 +46,17 @@ type scene struct {
 // next.
 func newScene(t *testing.T, seed int64, walls int) *scene {
 	t.Helper()
-	const wallW, wallH = 1700, 1000
-	canvas := gocv.NewMatWithSize(wallH, wallW*walls, gocv.MatTypeCV8UC3)
-	for i := 0; i < walls; i++ {
-		w, err := synth.Generate(synth.Options{Seed: seed*100 + int64(i), Level: synth.LevelEasy, Width: wallW, Height: wallH, Notes: 20})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := gocv.ImageToMatRGB(w.Image)
-		if err != nil {
-			t.Fatal(err)
-		}
-		roi := canvas.Region(image.Rect(i*wallW, 0, (i+1)*wallW, wallH))
-		m.CopyTo(&roi)
-		roi.Close()
-		m.Close()
+	opts := make([]synth.Options, walls)
+	for i := range opts {
+		opts[i] = synth.Options{Seed: seed*100 + int64(i), Level: synth.LevelEasy, Width: 1700, Height: 1000, Notes: 20}
+	}
+	img, err := synth.Panorama(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	canvas, err := gocv.ImageToMatRGB(img)
+	if err != nil {
+		t.Fatal(err)
 	}
 	s := &scene{canvas: canvas}
 	t.Cleanup(func() { s.canvas.Close() })

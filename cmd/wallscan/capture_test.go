@@ -24,23 +24,19 @@ import (
 // that: two steady views.
 func captureVideo(t *testing.T) string {
 	t.Helper()
-	const wallW, wallH, w, h = 1700, 1000, 1280, 720
-	canvas := gocv.NewMatWithSize(wallH, 2*wallW, gocv.MatTypeCV8UC3)
-	defer canvas.Close()
-	for i := 0; i < 2; i++ {
-		wall, err := synth.Generate(synth.Options{Seed: int64(40 + i), Level: synth.LevelEasy, Width: wallW, Height: wallH, Notes: 15})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := gocv.ImageToMatRGB(wall.Image)
-		if err != nil {
-			t.Fatal(err)
-		}
-		roi := canvas.Region(image.Rect(i*wallW, 0, (i+1)*wallW, wallH))
-		m.CopyTo(&roi)
-		roi.Close()
-		m.Close()
+	const w, h = 1280, 720
+	wall := func(seed int64) synth.Options {
+		return synth.Options{Seed: seed, Level: synth.LevelEasy, Width: 1700, Height: 1000, Notes: 15}
 	}
+	img, err := synth.Panorama(wall(40), wall(41))
+	if err != nil {
+		t.Fatal(err)
+	}
+	canvas, err := gocv.ImageToMatRGB(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer canvas.Close()
 	var views []image.Point
 	for i := 0; i < 14; i++ {
 		views = append(views, image.Pt(100, 100))
