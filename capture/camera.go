@@ -99,21 +99,11 @@ type StationOptions struct {
 }
 
 func (o *StationOptions) defaults() {
-	if o.StillFor <= 0 {
-		o.StillFor = DefaultStillFor
-	}
-	if o.StillChange <= 0 {
-		o.StillChange = DefaultStillChange
-	}
-	if o.NewView <= 0 {
-		o.NewView = DefaultNewView
-	}
-	if o.PixelDelta <= 0 {
-		o.PixelDelta = DefaultPixelDelta
-	}
-	if o.MinSharpness <= 0 {
-		o.MinSharpness = DefaultMinSharpness
-	}
+	orDefault(&o.StillFor, DefaultStillFor)
+	orDefault(&o.StillChange, DefaultStillChange)
+	orDefault(&o.NewView, DefaultNewView)
+	orDefault(&o.PixelDelta, DefaultPixelDelta)
+	orDefault(&o.MinSharpness, DefaultMinSharpness)
 	if o.JPEGQuality <= 0 || o.JPEGQuality > 100 {
 		o.JPEGQuality = DefaultJPEGQuality
 	}

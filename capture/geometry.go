@@ -353,21 +353,7 @@ func segsCross(p1, p2, q1, q2 pt) bool {
 }
 
 // inside reports whether p lies inside the convex quad q.
-func inside(q quad, p pt) bool {
-	sign := 0.0
-	for i := range 4 {
-		c := q[(i+1)%4].sub(q[i]).cross(p.sub(q[i]))
-		if c == 0 {
-			continue
-		}
-		if sign == 0 {
-			sign = c
-		} else if (c > 0) != (sign > 0) {
-			return false
-		}
-	}
-	return true
-}
+func inside(q quad, p pt) bool { return insideConvex(q[:], p) }
 
 // clipArea returns the area of the intersection of two convex polygons
 // (Sutherland-Hodgman), for IoU between quads.

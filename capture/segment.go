@@ -11,6 +11,7 @@ import (
 	"image/color"
 	"math"
 	"sort"
+	"time"
 
 	"gocv.io/x/gocv"
 
@@ -70,19 +71,19 @@ func stage(name string) {
 
 // NewSegmenter returns a Segmenter with opts, defaults filled in.
 func NewSegmenter(opts Options) *Segmenter {
-	if opts.WorkSide <= 0 {
-		opts.WorkSide = DefaultWorkSide
-	}
-	if opts.MinNoteArea <= 0 {
-		opts.MinNoteArea = DefaultMinNoteArea
-	}
-	if opts.MaxNoteArea <= 0 {
-		opts.MaxNoteArea = DefaultMaxNoteArea
-	}
-	if opts.MaxCropSide <= 0 {
-		opts.MaxCropSide = DefaultMaxCropSide
-	}
+	orDefault(&opts.WorkSide, DefaultWorkSide)
+	orDefault(&opts.MinNoteArea, DefaultMinNoteArea)
+	orDefault(&opts.MaxNoteArea, DefaultMaxNoteArea)
+	orDefault(&opts.MaxCropSide, DefaultMaxCropSide)
 	return &Segmenter{opts: opts}
+}
+
+// orDefault sets an option that is zero or negative (not given) to its
+// default.
+func orDefault[T int | float64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // Segment finds the notes on an encoded photo (JPEG or PNG). See
