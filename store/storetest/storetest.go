@@ -771,6 +771,15 @@ func (b *board) clusterOf(t *testing.T, i int) int64 {
 	return n.ClusterID
 }
 
+// lockFirst locks the first cluster of the first grouping, a.
+func lockFirst(t *testing.T, b *board, a, _, _ *wallscan.Cluster) {
+	t.Helper()
+	lock := true
+	if _, err := b.db.UpdateCluster(context.Background(), a.ID, wallscan.ClusterUpdate{Locked: &lock}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // firstAgain is the first grouping as the grouper sends it once the
 // clusters exist: the same notes, under the clusters' keys.
 func (b *board) firstAgain(a, bb, u *wallscan.Cluster) []wallscan.Group {
@@ -833,13 +842,8 @@ func testApplyGroupsKeepsCuration(t *testing.T, open Opener) {
 		regroup func(b *board, a, bb, u *wallscan.Cluster) []wallscan.Group
 		check   func(t *testing.T, b *board, a, bb, u *wallscan.Cluster)
 	}{{
-		name: "locked cluster keeps label and notes",
-		curate: func(t *testing.T, b *board, a, _, _ *wallscan.Cluster) {
-			lock := true
-			if _, err := b.db.UpdateCluster(ctx, a.ID, wallscan.ClusterUpdate{Locked: &lock}); err != nil {
-				t.Fatal(err)
-			}
-		},
+		name:   "locked cluster keeps label and notes",
+		curate: lockFirst,
 		regroup: func(b *board, a, bb, u *wallscan.Cluster) []wallscan.Group {
 			return []wallscan.Group{
 				{Key: wallscan.ClusterKey(a.ID), Label: "nieuw A", Keywords: []string{"x"}, Notes: b.keys(0)},
@@ -860,13 +864,8 @@ func testApplyGroupsKeepsCuration(t *testing.T, open Opener) {
 			}
 		},
 	}, {
-		name: "locked cluster receives a free note",
-		curate: func(t *testing.T, b *board, a, _, _ *wallscan.Cluster) {
-			lock := true
-			if _, err := b.db.UpdateCluster(ctx, a.ID, wallscan.ClusterUpdate{Locked: &lock}); err != nil {
-				t.Fatal(err)
-			}
-		},
+		name:   "locked cluster receives a free note",
+		curate: lockFirst,
 		regroup: func(b *board, a, bb, u *wallscan.Cluster) []wallscan.Group {
 			return []wallscan.Group{
 				{Key: wallscan.ClusterKey(a.ID), Label: "A", Locked: true, Notes: b.keys(0, 1, 4)},
