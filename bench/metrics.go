@@ -278,11 +278,19 @@ func WER(truth, got string) float64 {
 	return float64(levenshtein(t, g)) / float64(len(t))
 }
 
-func levenshtein[T comparable](a, b []T) int {
+func levenshtein[T comparable](a, b []T) int { return editDistances(a, b, false)[len(b)] }
+
+// editDistances returns the last row of the edit-distance table of a
+// against b: entry j is the fewest insertions, deletions and substitutions
+// that turn a into b[:j], or, with anyStart, into a part of b that ends
+// at j (a match may start anywhere: row 0 is all zeros).
+func editDistances[T comparable](a, b []T, anyStart bool) []int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	if !anyStart {
+		for j := range prev {
+			prev[j] = j
+		}
 	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
@@ -295,7 +303,7 @@ func levenshtein[T comparable](a, b []T) int {
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return prev
 }
 
 // SubstringCER is the character error rate of the best match of truth
@@ -307,26 +315,7 @@ func SubstringCER(truth, text string) float64 {
 	if len(t) == 0 {
 		return 0
 	}
-	// d[i][j]: cost of matching t[:i] ending at g[j]; a match may start
-	// anywhere, so row 0 is all zeros.
-	prev := make([]int, len(g)+1)
-	cur := make([]int, len(g)+1)
-	for i := 1; i <= len(t); i++ {
-		cur[0] = i
-		for j := 1; j <= len(g); j++ {
-			c := prev[j-1]
-			if t[i-1] != g[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	best := len(t)
-	for _, v := range prev {
-		best = min(best, v)
-	}
-	return float64(best) / float64(len(t))
+	return float64(slices.Min(editDistances(t, g, true))) / float64(len(t))
 }
 
 // Labels turns names into small integers in order of first appearance, for
