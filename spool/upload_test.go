@@ -102,6 +102,18 @@ func (k *kiosk) storedPhotos() []received {
 }
 
 // addPhotos spools n photos for walls "w1".."wn" and returns them.
+// uploaderFor starts a test server for the kiosk and returns an Uploader
+// that sends to it from a fresh spool holding photos 1..n, and those
+// photos. The server stops when the test ends.
+func uploaderFor(t *testing.T, k *kiosk, n int) (*Uploader, []Item) {
+	t.Helper()
+	srv := httptest.NewServer(k)
+	t.Cleanup(srv.Close)
+	s := openSpool(t, t.TempDir())
+	items := addPhotos(t, s, 1, n)
+	return &Uploader{Spool: s, Server: srv.URL, Kiosk: k.code}, items
+}
+
 func addPhotos(t *testing.T, s *Spool, from, n int) []Item {
 	t.Helper()
 	var items []Item
@@ -133,12 +145,10 @@ func checkArrivedOnce(t *testing.T, k *kiosk, items []Item, firstPhoto int) {
 
 func TestFlushSendsInOrderAndEmptiesSpool(t *testing.T) {
 	k := newKiosk(t)
-	srv := httptest.NewServer(k)
-	defer srv.Close()
-	s := openSpool(t, t.TempDir())
-	items := addPhotos(t, s, 1, 4)
+	u, items := uploaderFor(t, k, 4)
+	s := u.Spool
 	var events []Event
-	u := &Uploader{Spool: s, Server: srv.URL, Kiosk: k.code, Report: func(e Event) { events = append(events, e) }}
+	u.Report = func(e Event) { events = append(events, e) }
 	sent, err := u.Flush(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -226,12 +236,9 @@ func TestServerStoppedAndRestarted(t *testing.T) {
 // server that honours the key keeps it once.
 func TestLostAnswerIsNotDoubled(t *testing.T) {
 	k := newKiosk(t)
-	srv := httptest.NewServer(k)
-	defer srv.Close()
-	s := openSpool(t, t.TempDir())
-	items := addPhotos(t, s, 1, 3)
+	u, items := uploaderFor(t, k, 3)
+	s := u.Spool
 	k.dropOnce[items[1].ID] = true
-	u := &Uploader{Spool: s, Server: srv.URL, Kiosk: k.code}
 	// net/http itself may send the request again on the closed connection
 	// (a POST with an Idempotency-Key counts as idempotent); otherwise the
 	// next Flush does. Either way the photo goes again under its key.
@@ -285,12 +292,10 @@ func TestAnswers(t *testing.T) {
 				}
 				return 0
 			}
-			srv := httptest.NewServer(k)
-			defer srv.Close()
-			s := openSpool(t, t.TempDir())
-			items := addPhotos(t, s, 1, 3)
+			u, items := uploaderFor(t, k, 3)
+			s := u.Spool
 			var events []Event
-			u := &Uploader{Spool: s, Server: srv.URL, Kiosk: k.code, Report: func(e Event) { events = append(events, e) }}
+			u.Report = func(e Event) { events = append(events, e) }
 			_, err := u.Flush(context.Background())
 			if got, want := isRetry(err), tt.wantRetry; got != want {
 				t.Errorf("retryable = %v (%v), want %v", got, err, want)
@@ -379,15 +384,12 @@ func TestCheck(t *testing.T) {
 // the folder while the uploader is busy; the others are still sent.
 func TestFlushSkipsPhotoRemovedByHand(t *testing.T) {
 	k := newKiosk(t)
-	srv := httptest.NewServer(k)
-	defer srv.Close()
-	s := openSpool(t, t.TempDir())
-	items := addPhotos(t, s, 1, 3)
-	u := &Uploader{Spool: s, Server: srv.URL, Kiosk: k.code, Report: func(e Event) {
+	u, items := uploaderFor(t, k, 3)
+	u.Report = func(e Event) {
 		if e.Item.Seq == items[0].Seq {
 			os.Remove(items[1].Path) // after Flush listed the spool
 		}
-	}}
+	}
 	sent, err := u.Flush(context.Background())
 	if err != nil || sent != 2 {
 		t.Fatalf("Flush = %d, %v; want 2, nil", sent, err)
