@@ -89,16 +89,22 @@ func knnGraph(ctx context.Context, vs []vec, k int, minSim float64) (*graph, err
 			links[c.j][int32(i)] = c.s
 		}
 	}
-	g := &graph{adj: make([][]edge, n), self: make([]float64, n)}
+	return &graph{adj: adjacency(links), self: make([]float64, n)}, nil
+}
+
+// adjacency turns each node's links (neighbour to weight) into its edges,
+// in order of neighbour, so that walks over the graph are deterministic.
+func adjacency(links []map[int32]float64) [][]edge {
+	adj := make([][]edge, len(links))
 	for i, l := range links {
 		es := make([]edge, 0, len(l))
 		for j, w := range l {
 			es = append(es, edge{j, w})
 		}
 		sort.Slice(es, func(a, b int) bool { return es[a].to < es[b].to })
-		g.adj[i] = es
+		adj[i] = es
 	}
-	return g, nil
+	return adj
 }
 
 // louvain partitions g by the Louvain method (Blondel et al. 2008): move
@@ -229,14 +235,5 @@ func fold(g *graph, comm []int, count int) *graph {
 			}
 		}
 	}
-	out := &graph{adj: make([][]edge, count), self: self}
-	for c, l := range links {
-		es := make([]edge, 0, len(l))
-		for j, w := range l {
-			es = append(es, edge{j, w})
-		}
-		sort.Slice(es, func(a, b int) bool { return es[a].to < es[b].to })
-		out.adj[c] = es
-	}
-	return out
+	return &graph{adj: adjacency(links), self: self}
 }
