@@ -53,10 +53,13 @@ func TFIDFKMeans(texts []string, k int, seed uint64) []int {
 	x := make([][]float64, n)
 	for i, d := range docs {
 		v := make([]float64, dim)
-		var norm float64
 		for id, tf := range d {
-			w := tf * (math.Log(float64(1+n)/float64(1+df[id])) + 1)
-			v[id] = w
+			v[id] = tf * (math.Log(float64(1+n)/float64(1+df[id])) + 1)
+		}
+		// Summed in index order, not map order: the same texts give the
+		// same vectors to the last bit, and so the same labels.
+		var norm float64
+		for _, w := range v {
 			norm += w * w
 		}
 		if norm > 0 {

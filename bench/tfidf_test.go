@@ -1,6 +1,11 @@
 package bench
 
-import "testing"
+import (
+	"slices"
+	"testing"
+
+	"wallscan/synth"
+)
 
 func TestTFIDFKMeans(t *testing.T) {
 	texts := []string{
@@ -28,5 +33,20 @@ func TestTFIDFKMeans(t *testing.T) {
 	}
 	if got := TFIDFKMeans([]string{"de het", "een"}, 5, 1); len(got) != 2 {
 		t.Errorf("stop-word-only input gave %v", got)
+	}
+}
+
+// TestTFIDFKMeansDeterministic: the same texts and seed give the same
+// labels, run after run (Go's map order differs each time).
+func TestTFIDFKMeansDeterministic(t *testing.T) {
+	var texts []string
+	for _, n := range synth.Corpus() {
+		texts = append(texts, n.Text)
+	}
+	want := TFIDFKMeans(texts, len(synth.Themes()), 3)
+	for run := range 20 {
+		if got := TFIDFKMeans(texts, len(synth.Themes()), 3); !slices.Equal(got, want) {
+			t.Fatalf("run %d gave other labels than the first", run+2)
+		}
 	}
 }
