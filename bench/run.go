@@ -91,6 +91,10 @@ type OCRFigures struct {
 	TextRecall   float64 `json:"text_recall"` // of all counted notes, read with CER <= GoodCER
 	ReviewOfBad  float64 `json:"review_of_bad"`
 	ReviewOfGood float64 `json:"review_of_good"`
+	// BadReads and GoodReads count the matched notes read with CER above
+	// and at most GoodCER, so a share of a handful is seen as one.
+	BadReads  int `json:"bad_reads"`
+	GoodReads int `json:"good_reads"`
 }
 
 // ClusterFigures measure the grouper against the themes.
@@ -421,6 +425,7 @@ func scoreOCR(results []*photoResult, counted int) *OCRFigures {
 		TextRecall:   ratio(good, counted),
 		ReviewOfBad:  ratio(badReview, bad),
 		ReviewOfGood: float64(goodReview) / float64(max(good, 1)),
+		BadReads:     bad, GoodReads: good,
 	}
 }
 

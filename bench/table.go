@@ -55,7 +55,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 			peer(func(p *PeerFigures) string {
 				return fmt.Sprintf("true crops %s; whole photo %s (%d photos)", f3(p.CropTextRecall), f3(p.WholeTextRecall), p.WholePhotos)
 			}))
-		row("bad reads marked review / good reads marked review", f3(o.ReviewOfBad)+" / "+f3(o.ReviewOfGood), "")
+		row(fmt.Sprintf("bad reads (%d) marked review / good reads (%d) marked review", o.BadReads, o.GoodReads), f3(o.ReviewOfBad)+" / "+f3(o.ReviewOfGood), "")
 	} else if p != nil {
 		row("CER mean / median, true crops", "(no reader)", fmt.Sprintf("%s / %s (tesseract --psm 6)", f3(p.CropCERMean), f3(p.CropCERMedian)))
 		row("text recall (CER <= 0.3, of all notes)", "(no reader)",
