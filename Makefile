@@ -25,6 +25,10 @@ bench: setup build
 	$(BIN) bench --n 10 --level standard --seed 1
 	$(BIN) bench --n 10 --level hard --seed 2
 
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above need formatting (make fmt)"; exit 1; }
+
 fmt:
 	gofmt -w .
 
