@@ -396,3 +396,52 @@ func score(ws []rawWord) float64 {
 	}
 	return s / n
 }
+
+// explained is the share of the characters the word boxes have room for
+// that the words account for. A word read as "ae" in a box as wide as a
+// dozen letters, or as tall as two lines, stands for ink that was not
+// read: the confidence of its letters says nothing about the letters
+// left out. The room of a box is measured in the note's own typical
+// character: the median box height and the median width per character
+// of the words. A box counts as under-read only beyond twice the
+// characters it holds, so wide handwriting is not punished.
+func explained(ws []rawWord) float64 {
+	var hs, cws []float64
+	for _, w := range ws {
+		n := alnumLen(w.text)
+		if n == 0 || w.box.Empty() {
+			continue
+		}
+		hs = append(hs, float64(w.box.Dy()))
+		if n >= 3 {
+			cws = append(cws, float64(w.box.Dx())/float64(n))
+		}
+	}
+	if len(hs) == 0 || len(cws) == 0 {
+		return 1
+	}
+	slices.Sort(hs)
+	slices.Sort(cws)
+	lh, cw := hs[len(hs)/2], cws[len(cws)/2]
+	if lh <= 0 || cw <= 0 {
+		return 1
+	}
+	var read, missing float64
+	for _, w := range ws {
+		n := float64(alnumLen(w.text))
+		if n == 0 || w.box.Empty() {
+			continue
+		}
+		room := float64(w.box.Dx()) / cw * max(1, float64(w.box.Dy())/lh)
+		read += n
+		missing += max(0, room/underReadSlack-n)
+	}
+	if read == 0 {
+		return 1
+	}
+	return read / (read + missing)
+}
+
+// underReadSlack is how many times more characters than it holds a word
+// box must have room for before the excess counts as ink not read.
+const underReadSlack = 2

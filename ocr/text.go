@@ -17,6 +17,13 @@ import (
 const (
 	unknownWeight = 0.8
 	correctedConf = 75
+	// longWordConf is the least confidence a word of at least longWord
+	// letters counts with when Tesseract spelled it exactly as a word in
+	// the word lists or the vocabulary: a misreading almost never happens
+	// to spell such a word, whatever Tesseract's own doubt about its
+	// letters ("ontbreekt" read at 0).
+	longWordConf = 80
+	longWord     = 8
 	// noiseConf: a word without letters or digits read with less
 	// confidence than this is a smudge, not text, and is dropped.
 	noiseConf = 60
@@ -55,6 +62,17 @@ func (r *speller) plausible(w string) bool {
 	}
 	n := utf8.RuneCountInString(core)
 	return n >= 2 && n <= 5 && strings.ToUpper(core) == core && strings.ToLower(core) != core
+}
+
+// longWord reports whether w is a word of at least longWord letters that
+// the word lists or the vocabulary hold as it is spelled (not merely as a
+// compound of shorter words).
+func (r *speller) longWord(w string) bool {
+	_, core, _ := splitPunct(w)
+	if utf8.RuneCountInString(core) < longWord || !allLetters(core) {
+		return false
+	}
+	return r.vocab.has(core) || r.lex.has(core)
 }
 
 // token is one word of the note's text: one Tesseract word, or two joined
@@ -130,13 +148,17 @@ func (r *Reader) finish(a attempt, p *prepared, sp *speller) wallscan.Reading {
 			c = min(c+20, correctedConf)
 		} else if !t.known {
 			c *= unknownWeight
+		} else if sp.longWord(t.text) {
+			c = max(c, longWordConf)
 		}
 		l := float64(max(1, alnumLen(t.text)))
 		sum += c * l
 		n += l
 	}
 	// A reading that leaves much of the ink unexplained misses words.
-	reading.Confidence = clamp(sum/n*math.Sqrt(a.complete), 0, 100)
+	// So does one whose words sit in boxes with room for far more letters
+	// than were read ("ae" for a line and a half of writing).
+	reading.Confidence = clamp(sum/n*math.Sqrt(a.complete*explained(a.words)), 0, 100)
 	reading.Review = reading.Confidence < r.review
 	return reading
 }
