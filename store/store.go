@@ -105,8 +105,34 @@ const (
 	DefaultPollInterval = time.Second
 )
 
-// WithLogger sets the logger of the job queue.
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+// WithLogger sets the logger of the job queue. The queue's routine news
+// (migrations applied, client started and stopped) is left out: only its
+// warnings and errors reach l.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) {
+		if l != nil {
+			o.logger = slog.New(minLevel{l.Handler(), slog.LevelWarn})
+		}
+	}
+}
+
+// minLevel passes on the records of a handler from a level up.
+type minLevel struct {
+	slog.Handler
+	level slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.level && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(attrs), h.level}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.level}
+}
 
 // WithPollInterval sets how often the job queue polls for due jobs.
 // Tests make it short.
