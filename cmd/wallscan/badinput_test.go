@@ -254,9 +254,7 @@ func TestBadInput(t *testing.T) {
 // to out.
 func (c *apiClient) rawDo(method, path, contentType string, body []byte, out *string) int {
 	c.t.Helper()
-	status, data := c.send(method, path, contentType, bytes.NewReader(body))
-	*out = string(data)
-	return status
+	return c.do(method, path, contentType, bytes.NewReader(body), out)
 }
 
 // checkAPIError checks that answer is the API's JSON error with code and

@@ -10,9 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,86 +129,6 @@ func (p *serverProcess) stop(t testing.TB) {
 		p.kill()
 		t.Error("wallscan serve did not stop within a minute of SIGTERM")
 	}
-}
-
-// httpClient talks to a server that may die at any moment: unlike
-// apiClient, a failed request is a result, not a test failure.
-type httpClient struct {
-	base string
-	http *http.Client
-	csrf string
-}
-
-func newHTTPClient(base string) *httpClient {
-	jar, _ := cookiejar.New(nil)
-	return &httpClient{base: base, http: &http.Client{Jar: jar, Timeout: 2 * time.Minute}}
-}
-
-// send sends a request and decodes a 2xx JSON answer into out.
-func (c *httpClient) send(method, path, contentType string, body io.Reader, size int64, out any) (int, error) {
-	req, err := http.NewRequest(method, c.base+path, body)
-	if err != nil {
-		return 0, err
-	}
-	if size >= 0 {
-		req.ContentLength = size
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if c.csrf != "" {
-		req.Header.Set("X-CSRF-Token", c.csrf)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return resp.StatusCode, err
-	}
-	if s, ok := out.(*string); ok {
-		*s = string(data)
-	} else if out != nil && resp.StatusCode < 300 {
-		if err := json.Unmarshal(data, out); err != nil {
-			return resp.StatusCode, fmt.Errorf("%s %s: %v", method, path, err)
-		}
-	}
-	return resp.StatusCode, nil
-}
-
-func (c *httpClient) json(method, path string, in, out any) (int, error) {
-	var body io.Reader
-	size := int64(-1)
-	if in != nil {
-		data, _ := json.Marshal(in)
-		body, size = bytes.NewReader(data), int64(len(data))
-	}
-	return c.send(method, path, "application/json", body, size, out)
-}
-
-func (c *httpClient) login() error {
-	var res struct {
-		CSRF string `json:"csrf_token"`
-	}
-	code, err := c.json("POST", "/api/v1/login", map[string]string{"password": testPassword}, &res)
-	if err == nil && code != http.StatusOK {
-		err = fmt.Errorf("login: status %d", code)
-	}
-	c.csrf = res.CSRF
-	return err
-}
-
-// uploadBody builds the multipart body of a photo upload.
-func uploadBody(filename string, photo []byte, wall string) ([]byte, string) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("photo", filename)
-	fw.Write(photo)
-	mw.WriteField("wall", wall)
-	mw.Close()
-	return buf.Bytes(), mw.FormDataContentType()
 }
 
 // slowReader hands out its bytes in chunks with a pause before each, as a

@@ -3,16 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"strings"
 	"testing"
 	"time"
@@ -37,87 +34,6 @@ func startServer(t *testing.T, dataDir string) *Server {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
-}
-
-// apiClient talks to the JSON API as a facilitator's browser would.
-type apiClient struct {
-	t    *testing.T
-	base string
-	http *http.Client
-	csrf string
-}
-
-func newAPIClient(t *testing.T, base string) *apiClient {
-	jar, _ := cookiejar.New(nil)
-	return &apiClient{t: t, base: base, http: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
-}
-
-// do sends a request and decodes a JSON answer into out (if not nil). It
-// returns the status code.
-func (c *apiClient) do(method, path, contentType string, body io.Reader, out any) int {
-	c.t.Helper()
-	status, data := c.send(method, path, contentType, body)
-	if out != nil && status < 300 {
-		if err := json.Unmarshal(data, out); err != nil {
-			c.t.Fatalf("%s %s: %v\n%s", method, path, err, data)
-		}
-	}
-	return status
-}
-
-// send sends a request, with the session's CSRF token if there is one, and
-// returns the status and the answer's body.
-func (c *apiClient) send(method, path, contentType string, body io.Reader) (int, []byte) {
-	c.t.Helper()
-	req, err := http.NewRequest(method, c.base+path, body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if c.csrf != "" {
-		req.Header.Set("X-CSRF-Token", c.csrf)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, data
-}
-
-func (c *apiClient) json(method, path string, in, out any) int {
-	c.t.Helper()
-	var body io.Reader
-	if in != nil {
-		data, _ := json.Marshal(in)
-		body = bytes.NewReader(data)
-	}
-	return c.do(method, path, "application/json", body, out)
-}
-
-func (c *apiClient) login() {
-	c.t.Helper()
-	var res struct {
-		CSRF string `json:"csrf_token"`
-	}
-	if code := c.json("POST", "/api/v1/login", map[string]string{"password": testPassword}, &res); code != http.StatusOK {
-		c.t.Fatalf("login: status %d", code)
-	}
-	c.csrf = res.CSRF
-}
-
-func (c *apiClient) upload(path, filename string, data []byte, out any) int {
-	c.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("photo", filename)
-	fw.Write(data)
-	mw.WriteField("wall", "muur A")
-	mw.Close()
-	return c.do("POST", path, mw.FormDataContentType(), &buf, out)
 }
 
 // waitPhoto polls a photo until it is done or failed.
