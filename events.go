@@ -1,11 +1,6 @@
 package wallscan
 
-import (
-	"bytes"
-	"image"
-	"image/jpeg"
-	"sync"
-)
+import "sync"
 
 // Event types, as the dashboard's live updates name them.
 const (
@@ -81,9 +76,4 @@ func (b *Broker) Subscribe(workshopID int64) (<-chan Event, func()) {
 			close(ch)
 		})
 	}
-}
-
-// decodeCrop decodes a stored note crop.
-func decodeCrop(data []byte) (image.Image, error) {
-	return jpeg.Decode(bytes.NewReader(data))
 }

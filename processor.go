@@ -1,8 +1,10 @@
 package wallscan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image/jpeg"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,7 +124,7 @@ func (p *Processor) read(ctx context.Context, photo *Photo) error {
 		if err != nil {
 			return err
 		}
-		img, err := decodeCrop(crop)
+		img, err := jpeg.Decode(bytes.NewReader(crop))
 		if err != nil {
 			return fmt.Errorf("note %d crop: %w", n.ID, err)
 		}
