@@ -147,6 +147,17 @@ type Note struct {
 	// hand; re-grouping leaves it there.
 	Pinned bool `json:"pinned"`
 
+	// DuplicateOf is the ID of the same physical note on an earlier photo
+	// of the same wall (see ShotMatcher), 0 when this photo is where the
+	// note was seen first. A duplicate stays on its photo, so the wall
+	// view can show it, but it is not read, grouped or counted: one note
+	// on the wall is one note in the findings. It names the first
+	// appearance, never another duplicate.
+	DuplicateOf int64 `json:"duplicate_of,omitempty"`
+	// DuplicateOfPhoto is the photo of the note DuplicateOf names, so that
+	// a view can say where the note was seen first. The store fills it.
+	DuplicateOfPhoto int64 `json:"duplicate_of_photo,omitempty"`
+
 	UpdatedAt time.Time `json:"updated_at"`
 }
 

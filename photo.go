@@ -52,6 +52,9 @@ type Photo struct {
 
 	Status PhotoStatus `json:"status"`
 	// NotesFound and NotesRead give the progress of the reading step.
+	// NotesFound counts the notes seen first on this photo: a duplicate of
+	// an earlier photo's note (Note.DuplicateOf) is not read, so it is not
+	// counted.
 	NotesFound int     `json:"notes_found"`
 	NotesRead  int     `json:"notes_read"`
 	Quality    Quality `json:"quality"`
@@ -97,6 +100,13 @@ type PhotoService interface {
 	// ReplaceNotes stores the segmentation of a photo, replacing any notes
 	// an earlier, interrupted attempt left, in one transaction. It sets the
 	// IDs of notes. ENOTFOUND.
+	//
+	// A note's DuplicateOf must name a note of an earlier photo (lower ID)
+	// of the same workshop that is not itself a duplicate (EINVALID), so
+	// a photo's dedupe is stored whole or not at all. Notes of later
+	// photos that were duplicates of this photo's notes keep pointing at
+	// the note with the same Index; if there is none any more, they stop
+	// being duplicates (they are never left pointing at nothing).
 	ReplaceNotes(ctx context.Context, photoID int64, s *Segmentation, notes []*Note) error
 }
 

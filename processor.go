@@ -2,6 +2,7 @@ package wallscan
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"image/jpeg"
@@ -70,7 +71,16 @@ func (p *Processor) segment(ctx context.Context, photo *Photo) error {
 	if err != nil {
 		return err
 	}
+	// The duplicates are stored with the notes, in ReplaceNotes' one
+	// transaction: a crash leaves the photo's notes and their dedupe
+	// together or not at all, and the step run again matches against the
+	// same stored earlier photos.
+	dupOf, err := p.matchEarlier(ctx, photo, data, seg)
+	if err != nil {
+		return err
+	}
 	notes := make([]*Note, len(seg.Notes))
+	found := 0
 	for i, f := range seg.Notes {
 		notes[i] = &Note{
 			PhotoID: photo.ID, WorkshopID: photo.WorkshopID, Index: i + 1,
@@ -80,6 +90,12 @@ func (p *Processor) segment(ctx context.Context, photo *Photo) error {
 		for _, j := range f.Neighbours {
 			notes[i].Neighbours = append(notes[i].Neighbours, j+1)
 		}
+		if dupOf != nil {
+			notes[i].DuplicateOf = dupOf[i]
+		}
+		if notes[i].DuplicateOf == 0 {
+			found++
+		}
 	}
 	if err := p.Photos.ReplaceNotes(ctx, photo.ID, seg, notes); err != nil {
 		return err
@@ -88,7 +104,6 @@ func (p *Processor) segment(ctx context.Context, photo *Photo) error {
 	if p.Pipeline.Reader == nil {
 		status = PhotoGrouping
 	}
-	found := len(notes)
 	if err := p.Photos.UpdatePhoto(ctx, photo.ID, PhotoUpdate{
 		Status: &status, Width: &seg.Width, Height: &seg.Height,
 		Quality: &seg.Quality, NotesFound: &found,
@@ -98,6 +113,86 @@ func (p *Processor) segment(ctx context.Context, photo *Photo) error {
 	photo.Status, photo.NotesFound = status, found
 	p.publish(Event{Type: EventNotesFound, WorkshopID: photo.WorkshopID, PhotoID: photo.ID})
 	return nil
+}
+
+// notesStored reports whether a photo's notes are stored for good: its
+// segment step has finished.
+func notesStored(s PhotoStatus) bool {
+	return s == PhotoReading || s == PhotoGrouping || s == PhotoDone
+}
+
+// matchEarlier matches a photo against the earlier photos (lower ID) of
+// the same workshop and wall whose notes are stored, the latest
+// MaxMatchedShots of them. It returns, per note of seg, the ID of the
+// note's first appearance or 0, or nil when no matching was done.
+//
+// A photo processed while an earlier photo of its wall is still being
+// segmented (possible only with several workers) is not matched with
+// that photo: the earlier one's notes are not final yet.
+func (p *Processor) matchEarlier(ctx context.Context, photo *Photo, data []byte, seg *Segmentation) ([]int64, error) {
+	if p.Pipeline.Matcher == nil || len(seg.Notes) == 0 || strings.TrimSpace(photo.Wall) == "" {
+		return nil, nil
+	}
+	photos, err := p.Photos.Photos(ctx, photo.WorkshopID)
+	if err != nil {
+		return nil, err
+	}
+	var earlier []*Photo
+	for _, e := range photos {
+		if e.ID < photo.ID && SameWall(e.Wall, photo.Wall) && notesStored(e.Status) && e.Width > 0 {
+			earlier = append(earlier, e)
+		}
+	}
+	slices.SortFunc(earlier, func(a, b *Photo) int { return cmp.Compare(a.ID, b.ID) })
+	if len(earlier) > MaxMatchedShots {
+		earlier = earlier[len(earlier)-MaxMatchedShots:]
+	}
+	var shots []Shot
+	var stored [][]*Note
+	for _, e := range earlier {
+		notes, err := p.Notes.Notes(ctx, NoteFilter{PhotoID: e.ID})
+		if err != nil {
+			return nil, err
+		}
+		if len(notes) == 0 {
+			continue
+		}
+		b, err := p.Photos.PhotoData(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		es := &Segmentation{Width: e.Width, Height: e.Height, Quality: e.Quality}
+		for _, n := range notes {
+			es.Notes = append(es.Notes, FoundNote{Polygon: n.Polygon, Color: n.Color, X: n.X, Y: n.Y})
+		}
+		shots = append(shots, Shot{Photo: b, Segmentation: es})
+		stored = append(stored, notes)
+	}
+	if len(shots) == 0 {
+		return nil, nil
+	}
+	dups, err := p.Pipeline.Matcher.MatchShot(ctx, Shot{Photo: data, Segmentation: seg}, shots)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// Not the new photo's fault (it was segmented): retried, not failed
+		// with an error code that would blame the photo.
+		return nil, fmt.Errorf("match photo %d with earlier photos of wall %q: %s", photo.ID, photo.Wall, err)
+	}
+	dupOf := make([]int64, len(seg.Notes))
+	for _, d := range dups {
+		if d.Note < 0 || d.Note >= len(seg.Notes) || d.OfShot < 0 || d.OfShot >= len(stored) ||
+			d.OfNote < 0 || d.OfNote >= len(stored[d.OfShot]) {
+			return nil, fmt.Errorf("match photo %d: the matcher named a note that does not exist: %+v", photo.ID, d)
+		}
+		o := stored[d.OfShot][d.OfNote]
+		dupOf[d.Note] = o.ID
+		if o.DuplicateOf != 0 {
+			dupOf[d.Note] = o.DuplicateOf // the first appearance
+		}
+	}
+	return dupOf, nil
 }
 
 func (p *Processor) read(ctx context.Context, photo *Photo) error {
@@ -110,7 +205,7 @@ func (p *Processor) read(ctx context.Context, photo *Photo) error {
 	}
 	var todo []*Note
 	for _, n := range notes {
-		if !n.Read {
+		if !n.Read && n.DuplicateOf == 0 { // a duplicate's first appearance is read
 			todo = append(todo, n)
 		}
 	}
@@ -203,18 +298,31 @@ func (p *Processor) GroupWorkshop(ctx context.Context, workshopID int64) error {
 	req := GroupRequest{Pins: map[string]string{}, Vocabulary: w.Vocabulary}
 	photoKey := func(id int64) string { return "p" + strconv.FormatInt(id, 10) }
 	noteKey := func(id int64) string { return strconv.FormatInt(id, 10) }
+	// A duplicate is left out: its first appearance stands for it, also
+	// as the neighbour of the notes around it. A duplicate whose first
+	// appearance is gone is not a duplicate any more (the store clears
+	// DuplicateOf), so no note drops out of the grouping.
 	byPhotoIndex := map[[2]int64]int64{}
 	for _, n := range notes {
-		byPhotoIndex[[2]int64{n.PhotoID, int64(n.Index)}] = n.ID
+		id := n.ID
+		if n.DuplicateOf != 0 {
+			id = n.DuplicateOf
+		}
+		byPhotoIndex[[2]int64{n.PhotoID, int64(n.Index)}] = id
 	}
 	for _, n := range notes {
+		if n.DuplicateOf != 0 {
+			continue
+		}
 		gn := GroupNote{
 			Key: noteKey(n.ID), Text: n.Text, Photo: photoKey(n.PhotoID), Color: n.Color,
 			X: n.X, Y: n.Y, HasPosition: true,
 		}
 		for _, idx := range n.Neighbours {
-			if id, ok := byPhotoIndex[[2]int64{n.PhotoID, int64(idx)}]; ok {
-				gn.Neighbours = append(gn.Neighbours, noteKey(id))
+			if id, ok := byPhotoIndex[[2]int64{n.PhotoID, int64(idx)}]; ok && id != n.ID {
+				if k := noteKey(id); !slices.Contains(gn.Neighbours, k) {
+					gn.Neighbours = append(gn.Neighbours, k)
+				}
 			}
 		}
 		req.Notes = append(req.Notes, gn)

@@ -110,10 +110,12 @@ func (db *DB) EditNoteText(ctx context.Context, id int64, text string) (*wallsca
 // refreshNotesRead sets the reading progress of a note's photo from the
 // notes themselves, in the transaction that read or typed the note: the
 // count is exact even when parallel readers finish out of order or a
-// crash cuts a job between a reading and its progress report.
+// crash cuts a job between a reading and its progress report. Duplicates
+// are not read, so a typed one does not count (as in NotesFound).
 func refreshNotesRead(ctx context.Context, tx *sql.Tx, noteID int64) error {
 	_, err := tx.ExecContext(ctx, `
-		UPDATE photos SET notes_read = (SELECT count(*) FROM notes WHERE photo_id = photos.id AND read)
+		UPDATE photos SET notes_read = (SELECT count(*) FROM notes
+			WHERE photo_id = photos.id AND read AND duplicate_of IS NULL)
 		WHERE id = (SELECT photo_id FROM notes WHERE id = ?)`, noteID)
 	if err != nil {
 		return fmt.Errorf("reading progress: %w", err)
@@ -156,7 +158,8 @@ func findNotes(ctx context.Context, tx *sql.Tx, f wallscan.NoteFilter) ([]*walls
 func selectNotes(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*wallscan.Note, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, photo_id, workshop_id, idx, polygon, bbox, color, rgb, x, y, neighbours,
-			text, confidence, review, words, read, edited, cluster_id, pinned, updated_at
+			text, confidence, review, words, read, edited, cluster_id, pinned, updated_at,
+			duplicate_of, (SELECT o.photo_id FROM notes o WHERE o.id = notes.duplicate_of)
 		FROM notes WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("select notes: %w", err)
@@ -166,10 +169,10 @@ func selectNotes(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]
 	for rows.Next() {
 		var n wallscan.Note
 		var polygon, bbox, color, neighbours, words, updated string
-		var cluster sql.NullInt64
+		var cluster, dupOf, dupPhoto sql.NullInt64
 		if err := rows.Scan(&n.ID, &n.PhotoID, &n.WorkshopID, &n.Index, &polygon, &bbox, &color, &n.RGB,
 			&n.X, &n.Y, &neighbours, &n.Text, &n.Confidence, &n.Review, &words, &n.Read, &n.Edited,
-			&cluster, &n.Pinned, &updated); err != nil {
+			&cluster, &n.Pinned, &updated, &dupOf, &dupPhoto); err != nil {
 			return nil, err
 		}
 		var b [4]int
@@ -179,6 +182,7 @@ func selectNotes(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]
 		}
 		n.BBox = image.Rect(b[0], b[1], b[2], b[3])
 		n.Color, n.ClusterID, n.UpdatedAt = wallscan.Color(color), cluster.Int64, parseTime(updated)
+		n.DuplicateOf, n.DuplicateOfPhoto = dupOf.Int64, dupPhoto.Int64
 		if len(n.Neighbours) == 0 {
 			n.Neighbours = nil
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"time"
 	"unicode/utf8"
 
 	"wallscan"
@@ -341,6 +342,12 @@ func (db *DB) replaceNotes(ctx context.Context, tx *sql.Tx, photoID int64, notes
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
+	// Later photos' duplicates of these notes follow them by index (the
+	// segmenter is deterministic); the DELETE sets them to NULL first.
+	followers, err := duplicatesOfPhoto(ctx, tx, photoID)
+	if err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM notes WHERE photo_id = ?`, photoID); err != nil {
 		return fmt.Errorf("delete old notes: %w", err)
 	}
@@ -367,16 +374,25 @@ func (db *DB) replaceNotes(ctx context.Context, tx *sql.Tx, photoID int64, notes
 			}
 		}
 		n.ClusterID = cluster.Int64
-		if n.Read {
+		var dupOf sql.NullInt64
+		if n.DuplicateOf != 0 {
+			if n.DuplicateOfPhoto, err = checkOriginal(ctx, tx, p, n); err != nil {
+				return err
+			}
+			dupOf = sql.NullInt64{Int64: n.DuplicateOf, Valid: true}
+		} else {
+			n.DuplicateOfPhoto = 0
+		}
+		if n.Read && !dupOf.Valid {
 			read++
 		}
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO notes (photo_id, workshop_id, idx, polygon, bbox, color, rgb, x, y, neighbours,
-				text, confidence, review, words, read, edited, cluster_id, pinned, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				text, confidence, review, words, read, edited, cluster_id, pinned, updated_at, duplicate_of)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			photoID, p.WorkshopID, n.Index, jsonText(n.Polygon), rectJSON(n.BBox), string(n.Color), n.RGB,
 			n.X, n.Y, jsonText(n.Neighbours), n.Text, n.Confidence, n.Review, jsonText(n.Words),
-			n.Read, n.Edited, cluster, n.Pinned, formatTime(now))
+			n.Read, n.Edited, cluster, n.Pinned, formatTime(now), dupOf)
 		if isUnique(err) {
 			return wallscan.Errorf(wallscan.EINVALID, "Two notes of photo %d have index %d.", photoID, n.Index)
 		} else if isForeignKey(err) {
@@ -393,10 +409,76 @@ func (db *DB) replaceNotes(ctx context.Context, tx *sql.Tx, photoID int64, notes
 			}
 		}
 	}
+	if err := followNotes(ctx, tx, photoID, followers, now); err != nil {
+		return err
+	}
 	// Reading progress starts again, from the notes a person already typed.
 	if _, err := tx.ExecContext(ctx, `UPDATE photos SET notes_read = ?, updated_at = ? WHERE id = ?`,
 		read, formatTime(now), photoID); err != nil {
 		return fmt.Errorf("reset reading progress: %w", err)
+	}
+	return nil
+}
+
+// checkOriginal makes sure that the note n.DuplicateOf names can be the
+// first appearance of note n of photo p: a note of an earlier photo of the
+// same workshop that is not a duplicate itself. It returns that note's photo.
+func checkOriginal(ctx context.Context, tx *sql.Tx, p *wallscan.Photo, n *wallscan.Note) (int64, error) {
+	var photoID, workshopID int64
+	var dupOf sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT photo_id, workshop_id, duplicate_of FROM notes WHERE id = ?`,
+		n.DuplicateOf).Scan(&photoID, &workshopID, &dupOf)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, wallscan.Errorf(wallscan.EINVALID, "Note %d of photo %d is a duplicate of note %d, which does not exist.", n.Index, p.ID, n.DuplicateOf)
+	case err != nil:
+		return 0, fmt.Errorf("duplicate of note %d: %w", n.DuplicateOf, err)
+	case workshopID != p.WorkshopID || photoID >= p.ID:
+		return 0, wallscan.Errorf(wallscan.EINVALID, "Note %d of photo %d can only be a duplicate of a note of an earlier photo of the same workshop.", n.Index, p.ID)
+	case dupOf.Valid:
+		return 0, wallscan.Errorf(wallscan.EINVALID, "Note %d of photo %d names note %d, itself a duplicate; name its first appearance.", n.Index, p.ID, n.DuplicateOf)
+	}
+	return photoID, nil
+}
+
+// follower is a later photo's duplicate of a note of a photo whose notes
+// are being replaced: it follows the note with the same index.
+type follower struct {
+	id  int64
+	idx int
+}
+
+func duplicatesOfPhoto(ctx context.Context, tx *sql.Tx, photoID int64) ([]follower, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT d.id, o.idx FROM notes d JOIN notes o ON d.duplicate_of = o.id
+		WHERE o.photo_id = ? AND d.photo_id <> o.photo_id`, photoID)
+	if err != nil {
+		return nil, fmt.Errorf("duplicates of photo %d: %w", photoID, err)
+	}
+	var out []follower
+	for rows.Next() {
+		var f follower
+		if err := rows.Scan(&f.id, &f.idx); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, errors.Join(rows.Err(), rows.Close())
+}
+
+// followNotes points the followers at the new notes of photoID with their
+// index (or at that note's own first appearance). A follower whose index is gone stays a normal note (the DELETE
+// cleared it) and is grouped from then on; it was never read, so it
+// shows without text until a person types it.
+func followNotes(ctx context.Context, tx *sql.Tx, photoID int64, fs []follower, now time.Time) error {
+	for _, f := range fs {
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE notes SET duplicate_of = (SELECT coalesce(duplicate_of, id) FROM notes WHERE photo_id = ? AND idx = ?),
+				updated_at = ?
+			WHERE id = ?`, photoID, f.idx, formatTime(now), f.id); err != nil {
+			return fmt.Errorf("follow note %d: %w", f.id, err)
+		}
 	}
 	return nil
 }

@@ -54,6 +54,8 @@ func Test(t *testing.T, open Opener) {
 		{"PhotoIdempotencyConcurrent", testPhotoIdempotencyConcurrent},
 		{"UpdatePhoto", testUpdatePhoto},
 		{"ReplaceNotes", testReplaceNotes},
+		{"Duplicates", testDuplicates},
+		{"DuplicatesInvalid", testDuplicatesInvalid},
 		{"SetReadingAndEdit", testSetReadingAndEdit},
 		{"NotesFilter", testNotesFilter},
 		{"ApplyGroupsFirst", testApplyGroupsFirst},
@@ -428,6 +430,142 @@ func testReplaceNotes(t *testing.T, open Opener) {
 	WantCode(t, db.ReplaceNotes(ctx, 999, s, ns), wallscan.ENOTFOUND)
 	if err := db.ReplaceNotes(ctx, p.ID, s, ns[:1]); err == nil {
 		t.Error("ReplaceNotes accepted 1 note for a segmentation of 2")
+	}
+}
+
+// duplicateNotes returns Segmentation(n) with note i (0-based) marked a
+// duplicate of dupOf[i] where that is not 0.
+func duplicateNotes(n int, dupOf map[int]int64) (*wallscan.Segmentation, []*wallscan.Note) {
+	s, notes := Segmentation(n)
+	for i, id := range dupOf {
+		notes[i].DuplicateOf = id
+	}
+	return s, notes
+}
+
+// testDuplicates: a second shot of a wall stores two of its notes as
+// duplicates of the first shot's; they are read back with the photo of
+// their first appearance, do not count as found or read, follow their
+// original when its photo's notes are replaced, and stop being
+// duplicates when the original is gone.
+func testDuplicates(t *testing.T, open Opener) {
+	ctx := context.Background()
+	db := newDB(t, open)
+	w := MustWorkshop(t, db, "w")
+	p1 := MustPhoto(t, db, w.ID, 1)
+	first := MustNotes(t, db, p1.ID, 3)
+	p2 := MustPhoto(t, db, w.ID, 2)
+	s, notes := duplicateNotes(3, map[int]int64{0: first[1].ID, 1: first[2].ID})
+	if err := db.ReplaceNotes(ctx, p2.ID, s, notes); err != nil {
+		t.Fatalf("ReplaceNotes with duplicates: %v", err)
+	}
+	got, err := db.Notes(ctx, wallscan.NoteFilter{PhotoID: p2.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDup := []int64{first[1].ID, first[2].ID, 0}
+	for i, n := range got {
+		if n.DuplicateOf != wantDup[i] {
+			t.Errorf("note %d: DuplicateOf = %d, want %d", n.Index, n.DuplicateOf, wantDup[i])
+		}
+		want := int64(0)
+		if wantDup[i] != 0 {
+			want = p1.ID
+		}
+		if n.DuplicateOfPhoto != want {
+			t.Errorf("note %d: DuplicateOfPhoto = %d, want %d", n.Index, n.DuplicateOfPhoto, want)
+		}
+	}
+	if one, err := db.Note(ctx, got[0].ID); err != nil || one.DuplicateOf != first[1].ID {
+		t.Errorf("Note(%d) = %+v, %v; want DuplicateOf %d", got[0].ID, one, err, first[1].ID)
+	}
+
+	// A person types the text of a duplicate: it is kept, but a duplicate
+	// is not read, so the photo's reading progress does not count it.
+	if _, err := db.EditNoteText(ctx, got[0].ID, "al gelezen"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetReading(ctx, got[2].ID, wallscan.Reading{Text: "nieuw", Confidence: 80}); err != nil {
+		t.Fatal(err)
+	}
+	if ph, _ := db.Photo(ctx, p2.ID); ph.NotesRead != 1 {
+		t.Errorf("NotesRead = %d, want 1 (the one note seen first on this photo)", ph.NotesRead)
+	}
+
+	// The first photo's segmentation is stored again (a resumed job):
+	// the duplicates follow the notes with the same index.
+	again := MustNotes(t, db, p1.ID, 3)
+	got, _ = db.Notes(ctx, wallscan.NoteFilter{PhotoID: p2.ID})
+	if got[0].DuplicateOf != again[1].ID || got[1].DuplicateOf != again[2].ID || got[2].DuplicateOf != 0 {
+		t.Errorf("after the first photo's notes were replaced: DuplicateOf = %d, %d, %d; want %d, %d, 0",
+			got[0].DuplicateOf, got[1].DuplicateOf, got[2].DuplicateOf, again[1].ID, again[2].ID)
+	}
+	// A third shot names the first appearance too.
+	p3 := MustPhoto(t, db, w.ID, 3)
+	s3, n3 := duplicateNotes(1, map[int]int64{0: again[2].ID})
+	if err := db.ReplaceNotes(ctx, p3.ID, s3, n3); err != nil {
+		t.Fatal(err)
+	}
+
+	// Now the first photo holds only 2 notes: the duplicate of the third
+	// note is not left pointing at nothing; it is a note of its own.
+	MustNotes(t, db, p1.ID, 2)
+	got, _ = db.Notes(ctx, wallscan.NoteFilter{PhotoID: p2.ID})
+	if got[0].DuplicateOf == 0 || got[1].DuplicateOf != 0 || got[1].DuplicateOfPhoto != 0 {
+		t.Errorf("after the original went: DuplicateOf = %d, %d (photo %d); want the first kept, the second 0",
+			got[0].DuplicateOf, got[1].DuplicateOf, got[1].DuplicateOfPhoto)
+	}
+	if got[0].Text != "al gelezen" || !got[0].Edited {
+		t.Errorf("the typed duplicate lost its text: %+v", got[0])
+	}
+	third, _ := db.Notes(ctx, wallscan.NoteFilter{PhotoID: p3.ID})
+	if len(third) != 1 || third[0].DuplicateOf != 0 {
+		t.Errorf("third photo's duplicate of the gone note: %+v, want DuplicateOf 0", third)
+	}
+}
+
+// testDuplicatesInvalid: a duplicate must name the first appearance of a
+// note on an earlier photo of the same workshop, and a refused
+// ReplaceNotes stores nothing.
+func testDuplicatesInvalid(t *testing.T, open Opener) {
+	ctx := context.Background()
+	db := newDB(t, open)
+	w := MustWorkshop(t, db, "w")
+	other := MustWorkshop(t, db, "other")
+	p1 := MustPhoto(t, db, w.ID, 1)
+	first := MustNotes(t, db, p1.ID, 2)
+	po := MustPhoto(t, db, other.ID, 2)
+	foreign := MustNotes(t, db, po.ID, 1)
+	p2 := MustPhoto(t, db, w.ID, 3)
+	second := MustNotes(t, db, p2.ID, 1)
+	p3 := MustPhoto(t, db, w.ID, 4)
+	s, notes := duplicateNotes(2, map[int]int64{0: first[0].ID})
+	if err := db.ReplaceNotes(ctx, p3.ID, s, notes); err != nil {
+		t.Fatal(err)
+	}
+	chained, _ := db.Notes(ctx, wallscan.NoteFilter{PhotoID: p3.ID})
+
+	for _, tc := range []struct {
+		name    string
+		photo   int64
+		dupOf   int64
+		wantErr string
+	}{
+		{"missing note", p3.ID, 987654, wallscan.EINVALID},
+		{"other workshop", p3.ID, foreign[0].ID, wallscan.EINVALID},
+		{"later photo", p1.ID, second[0].ID, wallscan.EINVALID},
+		{"same photo", p2.ID, second[0].ID, wallscan.EINVALID},
+		{"a duplicate", p3.ID, chained[0].ID, wallscan.EINVALID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, _ := db.Notes(ctx, wallscan.NoteFilter{PhotoID: tc.photo})
+			s, notes := duplicateNotes(2, map[int]int64{1: tc.dupOf})
+			WantCode(t, db.ReplaceNotes(ctx, tc.photo, s, notes), tc.wantErr)
+			after, _ := db.Notes(ctx, wallscan.NoteFilter{PhotoID: tc.photo})
+			if len(after) != len(before) || (len(after) > 0 && after[0].ID != before[0].ID) {
+				t.Errorf("a refused ReplaceNotes changed the notes: %d before, %d after", len(before), len(after))
+			}
+		})
 	}
 }
 
