@@ -38,8 +38,8 @@ type DuplicateNote struct {
 // same wall already hold. Each note of the new photo is reported at most
 // once, against the earliest shot it is found on, and no two notes of the
 // new photo are reported as one note of an earlier shot. Shots that do not
-// overlap give nothing. EINVALID when a shot has no Segmentation or cannot
-// be decoded.
+// overlap give nothing. EINVALID when a shot has no Segmentation; for a
+// shot that cannot be decoded, the codes Segmenter gives.
 type ShotMatcher interface {
 	MatchShot(ctx context.Context, shot Shot, earlier []Shot) ([]DuplicateNote, error)
 }

@@ -1,0 +1,226 @@
+package capture
+
+import (
+	"context"
+	"sort"
+	"testing"
+	"time"
+
+	"wallscan"
+	"wallscan/synth"
+)
+
+// segmentedShots photographs one wall in n overlapping shots, segments
+// them, and returns the shots with, per found note, the ID of the
+// physical note it shows (-1 for none).
+func segmentedShots(tb testing.TB, opt synth.Options, n int) ([]wallscan.Shot, [][]int) {
+	tb.Helper()
+	walls, err := synth.GenerateShots(opt, n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	seg := NewSegmenter(Options{})
+	var shots []wallscan.Shot
+	var ids [][]int
+	for _, w := range walls {
+		data, err := w.JPEG(w.Quality)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		s, err := seg.Segment(context.Background(), data)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		shots = append(shots, wallscan.Shot{Photo: data, Segmentation: s})
+		ids = append(ids, physicalIDs(w.Notes, s))
+	}
+	return shots, ids
+}
+
+// physicalIDs returns the truth note ID each found note overlaps most
+// (IoU >= 0.5), or -1.
+func physicalIDs(truth []synth.TruthNote, seg *wallscan.Segmentation) []int {
+	ids := make([]int, len(seg.Notes))
+	for j, n := range seg.Notes {
+		ids[j] = -1
+		best := 0.5
+		for _, t := range truth {
+			if v := quadIoU(fromWallQuad(t.Polygon), fromWallQuad(n.Polygon)); v >= best {
+				best, ids[j] = v, t.ID
+			}
+		}
+	}
+	return ids
+}
+
+// TestShotMatcher photographs one wall in three overlapping shots and
+// feeds them to the matcher one by one, as the server and `wallscan scan`
+// do: each shot against the ones before it. Every physical note must be
+// left about once, no two different notes may be paired, and the
+// contract holds (each new note once, each earlier note at most once per
+// shot, indexes in range).
+func TestShotMatcher(t *testing.T) {
+	for _, lv := range []synth.Level{synth.LevelStandard, synth.LevelHard} {
+		t.Run(string(lv), func(t *testing.T) {
+			shots, ids := segmentedShots(t, synth.Options{Seed: 3, Level: lv, Notes: 30, Width: 2400, Height: 1800}, 3)
+			m := NewShotMatcher()
+			// root[s][n] is the (shot, note) of the first appearance.
+			root := make([][][2]int, len(shots))
+			var reported, wrong int
+			for s := range shots {
+				root[s] = make([][2]int, len(shots[s].Segmentation.Notes))
+				for n := range root[s] {
+					root[s][n] = [2]int{s, n}
+				}
+				dups, err := m.MatchShot(context.Background(), shots[s], shots[:s])
+				if err != nil {
+					t.Fatal(err)
+				}
+				seenNew := map[int]bool{}
+				seenOld := map[[2]int]bool{}
+				for _, d := range dups {
+					if d.Note < 0 || d.Note >= len(root[s]) || d.OfShot < 0 || d.OfShot >= s ||
+						d.OfNote < 0 || d.OfNote >= len(root[d.OfShot]) {
+						t.Fatalf("shot %d: duplicate out of range: %+v", s, d)
+					}
+					if seenNew[d.Note] || seenOld[[2]int{d.OfShot, d.OfNote}] {
+						t.Errorf("shot %d: a note is paired twice: %+v", s, d)
+					}
+					seenNew[d.Note], seenOld[[2]int{d.OfShot, d.OfNote}] = true, true
+					root[s][d.Note] = root[d.OfShot][d.OfNote]
+					reported++
+					if a, b := ids[s][d.Note], ids[d.OfShot][d.OfNote]; a >= 0 && b >= 0 && a != b {
+						wrong++
+					}
+				}
+			}
+			// Count what is left: each kept note (its own root) by its
+			// physical note.
+			kept, left := 0, 0
+			seen := map[int]bool{}
+			for s := range root {
+				for n, r := range root[s] {
+					if r != [2]int{s, n} {
+						continue
+					}
+					kept++
+					if id := ids[s][n]; id >= 0 {
+						if seen[id] {
+							left++
+						}
+						seen[id] = true
+					}
+				}
+			}
+			t.Logf("%s: kept %d, duplicates left %d, reported %d, wrong %d", lv, kept, left, reported, wrong)
+			if reported == 0 {
+				t.Fatal("no duplicates across three overlapping shots")
+			}
+			if rate := float64(left) / float64(max(kept, 1)); rate > 0.05 {
+				t.Errorf("%.1f%% of kept notes are the same physical note twice, want <= 5%%", 100*rate)
+			}
+			if wrong > reported/20 {
+				t.Errorf("%d of %d duplicates pair different notes", wrong, reported)
+			}
+		})
+	}
+}
+
+// TestShotMatcherDifferentWalls: two walls share no notes, whatever
+// their order.
+func TestShotMatcherDifferentWalls(t *testing.T) {
+	var shots []wallscan.Shot
+	for seed := int64(21); seed <= 22; seed++ {
+		s, _ := segmentedShots(t, synth.Options{Seed: seed, Level: synth.LevelStandard, Width: 2000, Height: 1500}, 1)
+		shots = append(shots, s...)
+	}
+	for _, order := range [][2]int{{0, 1}, {1, 0}} {
+		dups, err := NewShotMatcher().MatchShot(context.Background(), shots[order[1]], []wallscan.Shot{shots[order[0]]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dups) != 0 {
+			t.Errorf("%d duplicates between two different walls: %+v", len(dups), dups)
+		}
+	}
+}
+
+// TestShotMatcherInput: a shot without a segmentation is refused with
+// EINVALID, one whose bytes are not a photo as Segment refuses it; no earlier shots or no notes
+// give no duplicates.
+func TestShotMatcherInput(t *testing.T) {
+	shots, _ := segmentedShots(t, synth.Options{Seed: 5, Level: synth.LevelEasy, Width: 1200, Height: 900, Notes: 10}, 2)
+	empty := wallscan.Shot{Photo: shots[0].Photo, Segmentation: &wallscan.Segmentation{Width: 1200, Height: 900}}
+	broken := wallscan.Shot{Photo: []byte("not a photo"), Segmentation: shots[0].Segmentation}
+	tests := []struct {
+		name    string
+		shot    wallscan.Shot
+		earlier []wallscan.Shot
+		code    string
+	}{
+		{"no segmentation", wallscan.Shot{Photo: shots[1].Photo}, shots[:1], wallscan.EINVALID},
+		{"earlier without segmentation", shots[1], []wallscan.Shot{{Photo: shots[0].Photo}}, wallscan.EINVALID},
+		{"earlier not a photo", shots[1], []wallscan.Shot{broken}, wallscan.EUNSUPPORTED},
+		{"no earlier shots", shots[1], nil, ""},
+		{"no notes", empty, shots[:1], ""},
+		{"earlier without notes", shots[1], []wallscan.Shot{empty}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dups, err := NewShotMatcher().MatchShot(context.Background(), tt.shot, tt.earlier)
+			if got := wallscan.ErrorCode(err); got != tt.code {
+				t.Fatalf("error code = %q (%v), want %q", got, err, tt.code)
+			}
+			if len(dups) != 0 {
+				t.Errorf("duplicates = %+v, want none", dups)
+			}
+		})
+	}
+}
+
+// benchShots holds the segmented shots of the matching benchmark: walls
+// of three overlapping 12 MP shots, as many walls as needed.
+var benchShots []wallscan.Shot
+
+func shotsForBench(b *testing.B, n int) []wallscan.Shot {
+	for seed := int64(1); len(benchShots) < n; seed++ {
+		s, _ := segmentedShots(b, synth.Options{Seed: seed, Level: synth.LevelStandard, Width: 4000, Height: 3000}, 3)
+		benchShots = append(benchShots, s...)
+	}
+	return benchShots[:n]
+}
+
+// BenchmarkMatchShots measures what dedupe adds to a scan of n 12 MP
+// photos (standard level, walls of three overlapping shots): every photo
+// matched against all the photos before it, as `wallscan scan` does (n=2:
+// one pair; n=10: 45 pairs). The server matches a photo only against the
+// earlier photos of its own wall. It reports the median wall and CPU time
+// of the whole scan's matching.
+//
+//	go test -run - -bench MatchShots -benchtime 3x ./capture/
+func BenchmarkMatchShots(b *testing.B) {
+	for _, n := range []int{2, 10} {
+		b.Run(map[int]string{2: "photos=2", 10: "photos=10"}[n], func(b *testing.B) {
+			shots := shotsForBench(b, n)
+			m := NewShotMatcher()
+			var times, cpu []time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				t0, c0 := time.Now(), cpuTime()
+				for s := 1; s < len(shots); s++ {
+					if _, err := m.MatchShot(context.Background(), shots[s], shots[:s]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				times = append(times, time.Since(t0))
+				cpu = append(cpu, cpuTime()-c0)
+			}
+			med := func(d []time.Duration) float64 {
+				sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+				return float64(d[len(d)/2].Microseconds()) / 1000
+			}
+			b.ReportMetric(med(times), "ms-median")
+			b.ReportMetric(med(cpu), "cpu-ms-median")
+		})
+	}
+}
