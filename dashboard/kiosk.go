@@ -38,6 +38,10 @@ type kioskNote struct {
 	Review     bool           `json:"review"`
 	Read       bool           `json:"read"`
 	Edited     bool           `json:"edited"`
+	// DuplicateOf and DuplicateOfPhoto name the same note on an earlier
+	// photo of the wall, where it is counted; the kiosk says so.
+	DuplicateOf      int64 `json:"duplicate_of,omitempty"`
+	DuplicateOfPhoto int64 `json:"duplicate_of_photo,omitempty"`
 }
 
 // kioskPhotoJSON is the answer of GET /api/v1/kiosk/:code/photos/:id.
@@ -79,6 +83,7 @@ func toKioskNote(n *wallscan.Note) kioskNote {
 	return kioskNote{
 		ID: n.ID, Index: n.Index, Polygon: n.Polygon, Color: n.Color, RGB: n.RGB,
 		Text: n.Text, Confidence: n.Confidence, Review: n.Review, Read: n.Read, Edited: n.Edited,
+		DuplicateOf: n.DuplicateOf, DuplicateOfPhoto: n.DuplicateOfPhoto,
 	}
 }
 

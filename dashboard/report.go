@@ -61,9 +61,17 @@ func (s *Server) buildReport(ctx context.Context, w *wallscan.Workshop) (*Report
 	if err != nil {
 		return nil, err
 	}
-	notes, err := s.cfg.Notes.Notes(ctx, wallscan.NoteFilter{WorkshopID: w.ID})
+	all, err := s.cfg.Notes.Notes(ctx, wallscan.NoteFilter{WorkshopID: w.ID})
 	if err != nil {
 		return nil, err
+	}
+	// One note on the wall is one finding: a duplicate (the same note on
+	// an earlier, overlapping photo) is counted where it was seen first.
+	notes := all[:0:0]
+	for _, n := range all {
+		if n.DuplicateOf == 0 {
+			notes = append(notes, n)
+		}
 	}
 	clusters, err := s.cfg.Clusters.Clusters(ctx, w.ID)
 	if err != nil {

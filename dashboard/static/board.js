@@ -15,7 +15,9 @@
   async function load() {
     const [cs, ns] = await Promise.all([api("GET", base + "/clusters"), api("GET", base + "/notes")]);
     clusters = cs;
-    notes = new Map(ns.map((n) => [n.id, n]));
+    // A duplicate (the same note on an earlier photo) is not on the board:
+    // its first appearance is.
+    notes = new Map(ns.filter((n) => !n.duplicate_of).map((n) => [n.id, n]));
     render();
   }
   const reload = debounce(() => {

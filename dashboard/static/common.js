@@ -156,6 +156,9 @@ class WallView {
     this.svg = svgEl("svg", { class: "outlines", preserveAspectRatio: "none" });
     this.box.append(this.img, this.svg);
     this.src = "";
+    // photoName names a photo in "already on photo %s"; a page that knows
+    // the workshop's photos replaces it.
+    this.photoName = (id) => "#" + id;
   }
   show(src, photo, notes, label) {
     if (this.src !== src) {
@@ -173,11 +176,20 @@ class WallView {
       const corners = (n.polygon || []).map((p) => (Array.isArray(p) ? p : [p.X, p.Y]));
       const pts = corners.map((p) => p.join(",")).join(" ");
       // A dark line with a light one on top shows on every note colour and wall.
+      // A duplicate (the same note on an earlier photo of the wall) is
+      // outlined apart: it is counted, read and grouped on that photo.
+      const dup = !!n.duplicate_of;
       const g = svgEl("g", {
-        class: "note-outline" + (n.review ? " review" : "") + (n.read ? " read" : ""),
+        class: "note-outline" + (dup ? " duplicate" : n.review ? " review" : "") + (n.read ? " read" : ""),
         tabindex: "0", role: "button", "data-note": n.id,
-        "aria-label": t("wall.note", n.index) + (n.text ? ": " + n.text : ""),
+        "aria-label": t("wall.note", n.index) + (dup ? ": " + t("note.duplicate", this.photoName(n.duplicate_of_photo))
+          : n.text ? ": " + n.text : ""),
       });
+      if (dup) {
+        const title = svgEl("title", {});
+        title.textContent = t("note.duplicate", this.photoName(n.duplicate_of_photo));
+        g.append(title);
+      }
       g.append(
         svgEl("polygon", { points: pts, class: "halo", "stroke-width": stroke * 3 }),
         svgEl("polygon", { points: pts, class: "line", "stroke-width": stroke, "data-note": n.id }));

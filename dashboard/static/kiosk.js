@@ -148,7 +148,9 @@
     }
     if (p.status !== "queued" && p.status !== "segmenting" && p.status !== "failed") {
       view.show(localURL, p, data.notes, t("kiosk.yourphoto"));
-      countEl.textContent = tn("kiosk.count", data.notes.length);
+      // A note already on an earlier photo of the wall counts once, there.
+      const dups = data.notes.filter((n) => n.duplicate_of).length;
+      countEl.textContent = tn("kiosk.count", data.notes.length) + (dups ? " (" + t("kiosk.duplicates", dups) + ")" : "");
       adviceEl.textContent = "";
       for (const a of adviceFor(p.quality)) adviceEl.append(el("li", { text: a }));
       renderTexts(data.notes);
@@ -163,6 +165,16 @@
   function renderTexts(notes) {
     for (const n of notes) {
       let li = textsEl.querySelector(`li[data-note="${n.id}"]`);
+      if (!li && n.duplicate_of) {
+        // Read and fixed on the earlier photo; nothing to type here.
+        li = el("li", { "data-note": n.id, class: "duplicate" },
+          el("span", { class: "small", text: t("wall.note", n.index) }),
+          el("span", { class: "state small muted", text: " · " + t("kiosk.duplicate") }));
+        li.prepend(el("span", { class: "swatch c-" + n.color, "aria-hidden": "true" }), " ");
+        textsEl.append(li);
+        continue;
+      }
+      if (n.duplicate_of) continue;
       if (!li) {
         const ta = el("textarea", { rows: "2", maxlength: "2000", "data-note": n.id, id: "kt-" + n.id });
         const save = async () => {

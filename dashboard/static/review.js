@@ -44,9 +44,11 @@
   const walls = new Map();
 
   async function load() {
-    const [notes, photos] = await Promise.all([api("GET", `/api/v1/workshops/${WORKSHOP_ID}/notes`),
+    const [all, photos] = await Promise.all([api("GET", `/api/v1/workshops/${WORKSHOP_ID}/notes`),
       api("GET", `/api/v1/workshops/${WORKSHOP_ID}/photos`)]);
     for (const p of photos) walls.set(p.id, (p.wall || p.filename || "#" + p.id) + " " + clock(p.created_at));
+    // A duplicate is read and fixed where it was seen first.
+    const notes = all.filter((n) => !n.duplicate_of);
     notes.sort((a, b) => (b.review - a.review) || (a.confidence - b.confidence) || (a.id - b.id));
     list.textContent = "";
     notes.forEach((n, i) => list.append(item(n, i)));

@@ -8,9 +8,34 @@
   let photos = [];
   let current = Number(new URLSearchParams(location.search).get("photo")) || 0;
   let notes = [];
+  view.photoName = photoName;
+
+  // photoName names a photo as the picker does: its wall and time.
+  function photoName(id) {
+    const p = photos.find((x) => x.id === id);
+    if (!p) return "#" + id;
+    return (p.wall || p.filename || "#" + p.id) + " · " + clock(p.created_at);
+  }
+
+  // showPhoto switches the view to another photo of the workshop.
+  function showPhoto(id) {
+    current = id;
+    history.replaceState(null, "", "?photo=" + id);
+    renderPicker();
+    loadNotes().catch((e) => toast(e.message, true));
+  }
 
   function showNote(n) {
     detail.textContent = "";
+    if (n.duplicate_of) {
+      // Its text is read and fixed on the photo where it was seen first.
+      detail.append(
+        el("h2", { text: t("wall.note", n.index) + " · " + t("note.duplicate", photoName(n.duplicate_of_photo)) }),
+        el("img", { src: "/api/v1/notes/" + n.id + "/crop", alt: t("note.crop"), class: "crop-large" }),
+        el("p", { class: "muted", text: t("note.duplicateof", photoName(n.duplicate_of_photo)) }),
+        el("button", { type: "button", class: "primary", text: t("note.showoriginal"), onclick: () => showPhoto(n.duplicate_of_photo) }));
+      return;
+    }
     const ta = el("textarea", { id: "detail-text", rows: "4", maxlength: "2000" });
     ta.value = n.text;
     const save = async () => {
@@ -52,12 +77,7 @@
       picker.append(el("button", {
         type: "button", "aria-pressed": String(p.id === current),
         text: (p.wall || p.filename || "#" + p.id) + " · " + clock(p.created_at) + " (" + (p.notes_found || 0) + ")",
-        onclick: () => {
-          current = p.id;
-          history.replaceState(null, "", "?photo=" + p.id);
-          renderPicker();
-          loadNotes().catch((e) => toast(e.message, true));
-        },
+        onclick: () => showPhoto(p.id),
       }));
     }
     document.getElementById("wall-empty").hidden = photos.length > 0;
