@@ -244,5 +244,3 @@ func TestBrowserDuplicates(t *testing.T) {
 		t.Errorf("English label = %q, want it to say %q", label, "already on photo Muur A")
 	}
 }
-
-
