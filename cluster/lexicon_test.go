@@ -13,9 +13,24 @@ func TestDefaultLexicon(t *testing.T) {
 	if got := len(lx.Themes); got < 10 {
 		t.Errorf("%d themes, want at least 10", got)
 	}
+	if got := len(lx.Concepts); got < 100 {
+		t.Errorf("%d concepts, want at least 100", got)
+	}
 	themes := map[string]bool{}
 	for _, th := range lx.Themes {
 		themes[th.Key] = true
+	}
+	perTheme := map[string]int{}
+	for _, c := range lx.Concepts {
+		perTheme[c.Theme]++
+	}
+	for _, th := range lx.Themes {
+		if n := perTheme[th.Key]; n < 3 {
+			t.Errorf("theme %s: %d concepts, want at least 3", th.Key, n)
+		}
+		if th.LabelEN == "" {
+			t.Errorf("theme %s: no English label", th.Key)
+		}
 	}
 	for _, c := range lx.Concepts {
 		if n := len(strings.Fields(c.Label)); n < 1 || n > 4 {
@@ -119,5 +134,150 @@ func TestLanguage(t *testing.T) {
 	}
 	if got := detectLanguage(tokenize("de privacy officer is er niet")); got != dutchLang {
 		t.Errorf("Dutch note taken for %v", got)
+	}
+}
+
+// TestLexiconTermsCanMatch checks that every term of the embedded lexicon
+// can match a note: matching starts only at a word that is no stop word, so
+// a term such as "geen budget" would never be found.
+func TestLexiconTermsCanMatch(t *testing.T) {
+	for _, c := range mustDefaultLexicon().Concepts {
+		for _, term := range c.Terms {
+			toks := tokenize(strings.TrimPrefix(term, "~"))
+			if len(toks) == 0 {
+				t.Errorf("concept %s: term %q has no words", c.Key, term)
+				continue
+			}
+			if toks[0].stop {
+				t.Errorf("concept %s: term %q starts with the stop word %q and never matches", c.Key, term, toks[0].fold)
+			}
+		}
+	}
+}
+
+// TestLexiconOneThemePerWord checks that a term is listed once, and that no
+// two one-word terms of different themes share a lookup key (the word or a
+// stem): such a word would pull a note towards two themes at once.
+func TestLexiconOneThemePerWord(t *testing.T) {
+	lx := mustDefaultLexicon()
+	st := newStemmer()
+	seen := map[string]string{}     // folded term -> concept
+	keyTheme := map[string]string{} // lookup key -> theme
+	keyTerm := map[string]string{}  // lookup key -> term, for the message
+	for _, c := range lx.Concepts {
+		for _, term := range c.Terms {
+			raw := strings.TrimPrefix(term, "~")
+			f := strings.Join(strings.Fields(Fold(raw)), " ")
+			if prev, ok := seen[f]; ok {
+				t.Errorf("term %q listed twice: in %s and in %s", term, prev, c.Key)
+			}
+			seen[f] = c.Key
+			toks := tokenize(raw)
+			if len(toks) != 1 || toks[0].stop {
+				continue
+			}
+			for _, k := range keysOf(st, toks[0].fold, toks[0].abbrev) {
+				if th, ok := keyTheme[k]; ok && th != c.Theme {
+					t.Errorf("%q (theme %s) and %q (theme %s) share the key %q", keyTerm[k], th, term, c.Theme, k)
+				}
+				keyTheme[k], keyTerm[k] = c.Theme, term
+			}
+		}
+	}
+}
+
+// lexiconThemeWeights returns the weight of each theme that text mentions,
+// the way the analysis finds concepts: folded words, their stems and the
+// parts of Dutch compounds.
+func lexiconThemeWeights(m *matcher, st *stemmer, sp *splitter, text string) map[string]float32 {
+	toks := tokenize(text)
+	keys := make([][]string, len(toks))
+	stop := make([]bool, len(toks))
+	for j, tk := range toks {
+		stop[j] = tk.stop
+		if tk.stop {
+			keys[j] = []string{tk.fold}
+			continue
+		}
+		keys[j] = keysOf(st, tk.fold, tk.abbrev)
+		if !tk.abbrev {
+			for _, p := range sp.split(tk.fold) {
+				keys[j] = append(keys[j], keysOf(st, p, false)...)
+			}
+		}
+	}
+	w := map[string]float32{}
+	for _, h := range m.match(keys, stop) {
+		w[m.concepts[h.concept].Theme] += h.weight
+	}
+	return w
+}
+
+// TestLexiconPhrasings checks that barriers phrased the way workshop
+// participants write them, without a shared keyword, land in the theme a
+// facilitator would put them in. The phrasings are written for this test,
+// not taken from any corpus.
+func TestLexiconPhrasings(t *testing.T) {
+	st := newStemmer()
+	m := newMatcher(mustDefaultLexicon(), nil, st)
+	sp := newSplitter(m.words)
+	tests := []struct{ theme, note string }{
+		{"privacy", "Privacy officer zegt steeds nee"},
+		{"privacy", "Grondslag voor uitwisseling ontbreekt"},
+		{"privacy", "DPIA duurt maanden"},
+		{"privacy", "Gemeente mag het BSN niet doorgeven"},
+		{"privacy", "Data sharing between agencies is blocked by GDPR"},
+		{"juridisch", "Juristen interpreteren de regels allemaal anders"},
+		{"juridisch", "Wetgeving is niet techniekneutraal"},
+		{"uitvoering", "Beleid wordt bedacht zonder de uitvoering"},
+		{"uitvoering", "Uitvoeringstoets komt altijd te laat"},
+		{"uitvoering", "Minister wil het voor de verkiezingen geregeld hebben"},
+		{"data", "Adressen in de registratie kloppen niet"},
+		{"data", "Iedereen hanteert een eigen definitie van inkomen"},
+		{"data", "Data quality is poor and nobody cleans it"},
+		{"informatiehuishouding", "Woo-verzoeken stapelen zich op"},
+		{"informatiehuishouding", "Mails worden niet gearchiveerd"},
+		{"informatiehuishouding", "Chatberichten worden na een maand gewist"},
+		{"weerbaarheid", "Ransomware-aanval legde alles plat"},
+		{"weerbaarheid", "Security blokkeert elke USB-stick"},
+		{"legacy", "Ons mainframe draait nog op COBOL"},
+		{"legacy", "Vervanging van het oude systeem wordt telkens uitgesteld"},
+		{"legacy", "We werken nog met Excel-lijsten en overtypen"},
+		{"cloud", "Leverancier bepaalt de prijs en wij kunnen niet weg"},
+		{"cloud", "Aanbesteding duurt anderhalf jaar"},
+		{"cloud", "Afhankelijk van Amerikaanse clouddiensten"},
+		{"voorzieningen", "Systemen praten niet met elkaar"},
+		{"voorzieningen", "Elke gemeente bouwt zijn eigen oplossing"},
+		{"voorzieningen", "DigiD werkt niet voor mensen in het buitenland"},
+		{"sturing", "Niemand is eigenaar van het proces"},
+		{"sturing", "Ministeries werken langs elkaar heen in hun eigen kokers"},
+		{"sturing", "ICT-projecten lopen steeds uit"},
+		{"leiderschap", "Bestuurders zien ICT als kostenpost"},
+		{"leiderschap", "Risicomijdende cultuur, fouten maken mag niet"},
+		{"leiderschap", "Weerstand tegen verandering op de werkvloer"},
+		{"financiering", "Budget stopt na het project"},
+		{"financiering", "Alleen incidenteel geld, beheer is niet begroot"},
+		{"financiering", "Wie betaalt als de baten bij een ander liggen?"},
+		{"vakmanschap", "Vacatures blijven open"},
+		{"vakmanschap", "De markt betaalt ontwikkelaars veel meer"},
+		{"vakmanschap", "Kennis vertrekt met de externen"},
+		{"dienstverlening", "Burgers worden van het kastje naar de muur gestuurd"},
+		{"dienstverlening", "Ouderen kunnen niet mee met de digitale overheid"},
+		{"innovatie", "Algoritme discrimineert op nationaliteit"},
+		{"innovatie", "Pilots worden nooit opgeschaald"},
+		{"werkomgeving", "Laptop is traag en loopt vast"},
+		{"werkomgeving", "Geen gastaccount in de Teams-omgeving van een ander ministerie"},
+	}
+	for _, tt := range tests {
+		w := lexiconThemeWeights(m, st, sp, tt.note)
+		best := ""
+		for th, v := range w {
+			if best == "" || v > w[best] || (v == w[best] && th < best) {
+				best = th
+			}
+		}
+		if best != tt.theme {
+			t.Errorf("%q: theme %q (weights %v), want %q", tt.note, best, w, tt.theme)
+		}
 	}
 }
