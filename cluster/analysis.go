@@ -212,8 +212,10 @@ func (an *analysis) describe(idx []int, m *matcher) description {
 	// Concepts and themes.
 	cCount := map[int32]int{}
 	tWeight := map[string]float64{}
+	tNotes := map[string]int{} // notes that name a theme
 	for _, i := range idx {
 		seen := map[int32]bool{}
+		seenT := map[string]bool{}
 		for _, h := range an.notes[i].hits {
 			if !seen[h.concept] {
 				seen[h.concept] = true
@@ -221,6 +223,10 @@ func (an *analysis) describe(idx []int, m *matcher) description {
 			}
 			if th := m.concepts[h.concept].Theme; th != "" {
 				tWeight[th] += float64(h.weight)
+				if !seenT[th] {
+					seenT[th] = true
+					tNotes[th]++
+				}
 			}
 		}
 	}
@@ -249,6 +255,11 @@ func (an *analysis) describe(idx []int, m *matcher) description {
 	}
 	if bestT != "" && bestW >= 0.4*total {
 		d.theme = m.themes[bestT]
+		// No concept dominates, but most notes name this theme: its
+		// name says more than any two of the notes' own words.
+		if d.label == "" && 2*tNotes[bestT] > len(idx) {
+			d.label = themeLabel(d.theme)
+		}
 	}
 	// Words: in-group document frequency times idf; shown in the form
 	// most used in the group.
@@ -333,6 +344,32 @@ func (an *analysis) describe(idx []int, m *matcher) description {
 	}
 	d.representative = best
 	return d
+}
+
+// themeLabel shortens a theme's label to at most four words by dropping
+// the parts of its enumeration that do not fit ("Cloud, leveranciers en
+// digitale autonomie" becomes "Cloud en leveranciers").
+func themeLabel(s string) string {
+	if len(strings.Fields(s)) <= 4 {
+		return s
+	}
+	var parts []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, " en ", ", "), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	for len(parts) > 1 {
+		l := strings.Join(parts[:len(parts)-1], ", ") + " en " + parts[len(parts)-1]
+		if len(parts) == 2 {
+			l = parts[0] + " en " + parts[1]
+		}
+		if len(strings.Fields(l)) <= 4 {
+			return l
+		}
+		parts = parts[:len(parts)-1]
+	}
+	return shortLabel(parts[0])
 }
 
 // shortLabel keeps at most four words of a label.
