@@ -166,13 +166,16 @@ func TestLexiconOneThemePerWord(t *testing.T) {
 	keyTerm := map[string]string{}  // lookup key -> term, for the message
 	for _, c := range lx.Concepts {
 		for _, term := range c.Terms {
-			raw := strings.TrimPrefix(term, "~")
-			f := strings.Join(strings.Fields(Fold(raw)), " ")
+			toks := tokenize(strings.TrimPrefix(term, "~"))
+			words := make([]string, len(toks))
+			for i, tk := range toks {
+				words[i] = tk.fold
+			}
+			f := strings.Join(words, " ")
 			if prev, ok := seen[f]; ok {
 				t.Errorf("term %q listed twice: in %s and in %s", term, prev, c.Key)
 			}
 			seen[f] = c.Key
-			toks := tokenize(raw)
 			if len(toks) != 1 || toks[0].stop {
 				continue
 			}
@@ -267,6 +270,20 @@ func TestLexiconPhrasings(t *testing.T) {
 		{"innovatie", "Pilots worden nooit opgeschaald"},
 		{"werkomgeving", "Laptop is traag en loopt vast"},
 		{"werkomgeving", "Geen gastaccount in de Teams-omgeving van een ander ministerie"},
+		{"privacy", "Purpose limitation prevents reuse"},
+		{"juridisch", "De wet zegt niets over digitale aanvragen"},
+		{"uitvoering", "Kamer neemt een motie aan en wij moeten het morgen regelen"},
+		{"data", "Cijfers uit verschillende bronnen spreken elkaar tegen"},
+		{"informatiehuishouding", "Besluiten zijn later niet meer te reconstrueren"},
+		{"weerbaarheid", "Te veel mensen hebben beheerrechten"},
+		{"legacy", "Outdated systems hold us back"},
+		{"cloud", "Vendor lock-in makes switching impossible"},
+		{"sturing", "Geen mandaat om door te pakken"},
+		{"financiering", "Funding is only for one year"},
+		{"vakmanschap", "We cannot hire data engineers"},
+		{"dienstverlening", "Lange wachttijden bij het klantcontactcentrum"},
+		{"innovatie", "Generative AI is banned at work"},
+		{"werkomgeving", "Software installeren moet via een ticket"},
 	}
 	for _, tt := range tests {
 		w := lexiconThemeWeights(m, st, sp, tt.note)
