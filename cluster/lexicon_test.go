@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -296,5 +297,38 @@ func TestLexiconPhrasings(t *testing.T) {
 		if best != tt.theme {
 			t.Errorf("%q: theme %q (weights %v), want %q", tt.note, best, w, tt.theme)
 		}
+	}
+}
+
+// TestLexiconTermsPointHome reads every term as if it were a note and
+// checks that nearly all of them weigh their own theme strictly highest.
+// Compounds of two themes' words ("privacywetgeving", "datagovernance")
+// may tie, which is why this is a share and not every term.
+func TestLexiconTermsPointHome(t *testing.T) {
+	lx := mustDefaultLexicon()
+	st := newStemmer()
+	m := newMatcher(lx, nil, st)
+	sp := newSplitter(m.words)
+	total, home := 0, 0
+	var astray []string
+	for _, c := range lx.Concepts {
+		for _, term := range c.Terms {
+			total++
+			w := lexiconThemeWeights(m, st, sp, strings.TrimPrefix(term, "~"))
+			ok := w[c.Theme] > 0
+			for th, v := range w {
+				if th != c.Theme && v >= w[c.Theme] {
+					ok = false
+				}
+			}
+			if ok {
+				home++
+			} else if len(astray) < 10 {
+				astray = append(astray, fmt.Sprintf("%s/%s %q %v", c.Theme, c.Key, term, w))
+			}
+		}
+	}
+	if got, want := float64(home)/float64(total), 0.95; got < want {
+		t.Errorf("%d of %d terms weigh their own theme highest (%.3f), want at least %.2f; for example %v", home, total, got, want, astray)
 	}
 }
