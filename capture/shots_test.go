@@ -145,6 +145,78 @@ func TestShotMatcherDifferentWalls(t *testing.T) {
 	}
 }
 
+// TestShotMatcherSharedSentence: three different walls that carry the
+// same printed sentence on a blue note ("elke gemeente interpreteert de
+// regels anders"). Features of that text alone can fit a homography that
+// maps one wall onto the other and pairs whatever notes line up; the
+// matcher must not believe it.
+func TestShotMatcherSharedSentence(t *testing.T) {
+	var shots []wallscan.Shot
+	for _, seed := range []int64{7, 11, 14} {
+		s, _ := segmentedShots(t, synth.Options{Seed: seed, Level: synth.LevelEasy, Width: 1600, Height: 1200, Notes: 6, Printed: true}, 1)
+		shots = append(shots, s...)
+	}
+	for i := 1; i < len(shots); i++ {
+		raw, err := MatchShots(context.Background(), []WallShot{{shots[0].Photo, shots[0].Segmentation}, {shots[i].Photo, shots[i].Segmentation}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("walls 1 and %d: MatchShots pairs %d notes", i+1, len(raw))
+		dups, err := NewShotMatcher().MatchShot(context.Background(), shots[i], shots[:1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dups) != 0 {
+			t.Errorf("walls 1 and %d: %d duplicates between different walls: %+v", i+1, len(dups), dups)
+		}
+	}
+}
+
+// TestPlausibleOverlap pins the checks on pairs between two photos of
+// 1000x800 with a row of notes 100 px apart; the new photo sees the
+// wall shifted 200 px to the left.
+func TestPlausibleOverlap(t *testing.T) {
+	row := func(colours ...wallscan.Color) *wallscan.Segmentation {
+		s := &wallscan.Segmentation{Width: 1000, Height: 800}
+		for i, c := range colours {
+			x := 100 + 100*i
+			s.Notes = append(s.Notes, wallscan.FoundNote{Color: c,
+				Polygon: wallscan.Quad{{x, 350}, {x + 80, 350}, {x + 80, 430}, {x, 430}}})
+		}
+		return s
+	}
+	Y, B, P := wallscan.Yellow, wallscan.Blue, wallscan.Pink
+	earlier := row(Y, B, P, Y, B, P, Y, B) // notes at x = 100..800
+	shot := row(P, Y, B, P, Y, B, Y, Y)    // x = 100..800 here is 300..1000 there
+	// Note i of the shot is note i+2 of the earlier photo, for i < 6.
+	pair := func(notes ...int) []Duplicate {
+		var ps []Duplicate
+		for _, i := range notes {
+			ps = append(ps, Duplicate{Shot: 1, Note: i, OfShot: 0, OfNote: i + 2})
+		}
+		return ps
+	}
+	tests := []struct {
+		name  string
+		shot  *wallscan.Segmentation
+		pairs []Duplicate
+		want  bool
+	}{
+		{"every note in the overlap paired", shot, pair(0, 1, 2, 3, 4, 5), true},
+		{"most of them", shot, pair(0, 1, 2, 4), true},
+		{"none", shot, nil, false},
+		{"one note, the rest of the overlap unpaired", shot, pair(2), false},
+		{"colours disagree", row(Y, B, Y, P, B, Y, Y, Y), pair(0, 1, 2, 3, 4, 5), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := plausibleOverlap(tt.shot, earlier, tt.pairs); got != tt.want {
+				t.Errorf("plausibleOverlap = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestShotMatcherInput: a shot without a segmentation is refused with
 // EINVALID, one whose bytes are not a photo as Segment refuses it; no earlier shots or no notes
 // give no duplicates.
