@@ -39,7 +39,7 @@ func TestDebugDump(t *testing.T) {
 	}
 	debugLog = t.Logf
 	defer func() { debugMask, debugLog = nil, nil }()
-	wall, err := synth.Generate(synth.Options{Seed: seed, Level: level})
+	wall, err := synth.Generate(synth.Options{Seed: seed, Level: level, Background: synth.Backgrounds[((seed%5)+5)%5]})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ const (
 )
 
 // judgeQuality fills seg.Quality from the working image and the notes.
-func (s *Segmenter) judgeQuality(seg *wallscan.Segmentation, small gocv.Mat, cs []candidate, st []paperStats, factor int) {
+func (s *Segmenter) judgeQuality(seg *wallscan.Segmentation, small gocv.Mat, cs []candidate, st []paperStats, factor float64) {
 	w, h := small.Cols(), small.Rows()
 	grey := gocv.NewMat()
 	defer grey.Close()
@@ -111,7 +111,7 @@ func (s *Segmenter) judgeQuality(seg *wallscan.Segmentation, small gocv.Mat, cs 
 		sides := make([]float64, len(cs))
 		for i, c := range cs {
 			a, b := c.q.sides()
-			sides[i] = math.Min(a, b) * float64(factor)
+			sides[i] = math.Min(a, b) * factor
 		}
 		sort.Float64s(sides)
 		if sides[len(sides)/2] < MinReadableSide {

@@ -101,8 +101,13 @@ func evalSynth(tb testing.TB, opt synth.Options, seeds []int64, dir string) scor
 	tb.Helper()
 	seg := NewSegmenter(Options{})
 	var total score
+	bg := opt.Background
 	for _, sd := range seeds {
 		opt.Seed = sd
+		// Like wallscan bench and gen: every background in turn, by seed.
+		if opt.Background = bg; bg == "" {
+			opt.Background = synth.Backgrounds[((sd%5)+5)%5]
+		}
 		wall, err := synth.Generate(opt)
 		if err != nil {
 			tb.Fatal(err)
@@ -172,7 +177,8 @@ func TestSynthPrintedWall(t *testing.T) {
 
 // TestSynthEval measures detection on the standard and hard sets; set
 // WALLSCAN_EVAL=N to run N seeds per level (from WALLSCAN_EVAL_FROM, default
-// 1) and WALLSCAN_OVERLAY to a directory for overlays. Without it two seeds
+// 1), WALLSCAN_EVAL_LEVEL to run one level only and WALLSCAN_OVERLAY to a
+// directory for overlays. Without it two seeds
 // per level pin a floor.
 func TestSynthEval(t *testing.T) {
 	n, from := 2, 1
@@ -185,6 +191,9 @@ func TestSynthEval(t *testing.T) {
 	dir := os.Getenv("WALLSCAN_OVERLAY")
 	floor := map[synth.Level]float64{synth.LevelStandard: 0.95, synth.LevelHard: 0.85}
 	for _, lv := range []synth.Level{synth.LevelStandard, synth.LevelHard} {
+		if l := os.Getenv("WALLSCAN_EVAL_LEVEL"); l != "" && synth.Level(l) != lv {
+			continue
+		}
 		s := evalSynth(t, synth.Options{Level: lv}, seedRange(from, n), dir)
 		t.Logf("%s: %s", lv, s)
 		if s.f1() < floor[lv] {
