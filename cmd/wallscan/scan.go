@@ -54,6 +54,10 @@ type noteJSON struct {
 	Text       string   `json:"text"`
 	Confidence float64  `json:"confidence"`
 	Review     bool     `json:"review"`
+	// DuplicateOf names the same physical note on an earlier photo of the
+	// scan ("wall-a.jpg#3"): a note on two overlapping shots is read and
+	// grouped once, under its first appearance.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 }
 
 type clusterJSON struct {
@@ -73,8 +77,9 @@ func runScan(ctx context.Context, stdio Stdio, args []string) error {
 	lang := fs.String("lang", "nld+eng", "Tesseract languages, joined by +")
 	overlay := fs.String("overlay", "", "write each photo with its notes outlined and numbered to `DIR`")
 	workers := fs.Int("workers", 0, "notes read at once (0: one per core)")
+	noDedupe := fs.Bool("no-dedupe", false, "do not match the photos with each other (faster for photos of different walls)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: wallscan scan [--json] [--no-ocr] [--no-cluster] [--lang nld+eng] [--overlay DIR] PHOTO...")
+		fmt.Fprintln(fs.Output(), "usage: wallscan scan [--json] [--no-ocr] [--no-cluster] [--no-dedupe] [--lang nld+eng] [--overlay DIR] PHOTO...")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -88,7 +93,7 @@ func runScan(ctx context.Context, stdio Stdio, args []string) error {
 			return fmt.Errorf("overlay folder: %w", err)
 		}
 	}
-	p, closeFn, err := newPipeline(pipelineConfig{Read: !*noOCR, Group: !*noCluster, Lang: *lang, Workers: *workers})
+	p, closeFn, err := newPipeline(pipelineConfig{Read: !*noOCR, Group: !*noCluster, Lang: *lang, Workers: *workers, NoDedupe: *noDedupe})
 	if err != nil {
 		return err
 	}
@@ -101,7 +106,9 @@ func runScan(ctx context.Context, stdio Stdio, args []string) error {
 	failed := false
 	for _, path := range paths {
 		prog.start(path)
-		pj, sp, err := scanOne(ctx, p, path, *overlay, prog)
+		// Each photo is matched with the ones before it: a note that an
+		// earlier, overlapping shot holds is named, not read again.
+		pj, sp, err := scanOne(ctx, p, path, *overlay, scanned, prog)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -141,14 +148,14 @@ func runScan(ctx context.Context, stdio Stdio, args []string) error {
 
 // scanOne runs one photo through the pipeline. It always returns the
 // photo's JSON (with its path), so a failed photo still appears.
-func scanOne(ctx context.Context, p *wallscan.Pipeline, path, overlayDir string, prog *progress) (photoJSON, *wallscan.ScannedPhoto, error) {
+func scanOne(ctx context.Context, p *wallscan.Pipeline, path, overlayDir string, earlier []*wallscan.ScannedPhoto, prog *progress) (photoJSON, *wallscan.ScannedPhoto, error) {
 	name := filepath.Base(path)
 	pj := photoJSON{Path: path, Notes: []noteJSON{}}
 	data, err := readPhotoFile(path)
 	if err != nil {
 		return pj, nil, err
 	}
-	sp, err := p.Scan(ctx, name, data, func(int, wallscan.Reading) { prog.note() })
+	sp, err := p.ScanAfter(ctx, name, data, earlier, func(int, wallscan.Reading) { prog.note() })
 	if err != nil {
 		return pj, nil, fmt.Errorf("%s", wallscan.ErrorMessage(err))
 	}
@@ -167,7 +174,9 @@ func scanOne(ctx context.Context, p *wallscan.Pipeline, path, overlayDir string,
 		for _, j := range n.Neighbours {
 			nj.Neighbours = append(nj.Neighbours, wallscan.NoteKey(name, j))
 		}
-		if i < len(sp.Readings) {
+		if sp.Duplicate(i) {
+			nj.DuplicateOf = sp.DuplicateOf[i]
+		} else if i < len(sp.Readings) {
 			r := sp.Readings[i]
 			nj.Text, nj.Confidence, nj.Review = wallscan.CleanText(r.Text), round1(r.Confidence), r.Review
 			sp.Readings[i].Text = nj.Text
@@ -223,6 +232,10 @@ func printScanText(w io.Writer, out scanOutput) {
 		}
 		fmt.Fprintln(w)
 		for _, n := range p.Notes {
+			if n.DuplicateOf != "" {
+				fmt.Fprintf(w, "  %-14s %-7s        = %s\n", n.ID, n.Color, n.DuplicateOf)
+				continue
+			}
 			fmt.Fprintf(w, "  %-14s %-7s %5.1f  %s\n", n.ID, n.Color, n.Confidence, strings.ReplaceAll(n.Text, "\n", " / "))
 		}
 	}

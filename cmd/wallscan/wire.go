@@ -17,12 +17,19 @@ type pipelineConfig struct {
 	Group   bool   // group the notes
 	Lang    string // Tesseract languages joined by "+"
 	Workers int    // notes read at once; 0: one per core
+	// NoDedupe leaves the matcher out. With it, each photo is matched
+	// with the earlier ones (of the same wall, in the server), so that a
+	// note on two overlapping shots counts once.
+	NoDedupe bool
 }
 
 // newPipeline builds the pipeline from the adapters. The returned function
 // releases the Tesseract clients.
 func newPipeline(c pipelineConfig) (*wallscan.Pipeline, func(), error) {
 	p := &wallscan.Pipeline{Segmenter: capture.NewSegmenter(capture.Options{}), Workers: c.Workers}
+	if !c.NoDedupe {
+		p.Matcher = capture.NewShotMatcher()
+	}
 	closeFn := func() {}
 	if c.Read {
 		r, err := ocr.New(ocr.Options{Languages: strings.Split(c.Lang, "+"), Workers: c.Workers})
