@@ -278,12 +278,21 @@ type hit struct {
 // match returns the concepts that the words mention. keys[i] holds the
 // lookup keys of word i (its own, those of its compound parts and of a
 // corrected reading).
+//
+// A mention names a concept once, by its longest matching term: a concept
+// that lists several forms of one word ("datacenter", "datacenters") is
+// not named twice by one word, nor again by the words inside a longer
+// term it already matched ("eigen datacenter").
 func (m *matcher) match(keys [][]string, stop []bool) []hit {
 	var out []hit
+	var ends []int            // per hit of the current word: where its term ends
+	var covered map[int32]int // concept -> end of its matches so far
 	for i := range keys {
 		if stop[i] {
 			continue
 		}
+		from := len(out)
+		ends = ends[:0]
 		seen := map[int32]bool{}
 		for _, k := range keys[i] {
 			for _, ti := range m.first[k] {
@@ -292,17 +301,36 @@ func (m *matcher) match(keys [][]string, stop []bool) []hit {
 				}
 				seen[ti] = true
 				tm := &m.terms[ti]
-				if i+len(tm.words) > len(keys) {
+				if i+len(tm.words) > len(keys) || covered[tm.concept] > i {
 					continue
 				}
 				ok := true
 				for w := 1; w < len(tm.words) && ok; w++ {
 					ok = anyEqual(tm.words[w].keys, keys[i+w])
 				}
-				if ok {
-					out = append(out, hit{concept: tm.concept, weight: tm.weight * float32(len(tm.words))})
+				if !ok {
+					continue
 				}
+				h := hit{concept: tm.concept, weight: tm.weight * float32(len(tm.words))}
+				j := from
+				for j < len(out) && out[j].concept != h.concept {
+					j++
+				}
+				if j == len(out) {
+					out = append(out, h)
+					ends = append(ends, i+len(tm.words))
+					continue
+				}
+				out[j].weight = max(out[j].weight, h.weight)
+				ends[j-from] = max(ends[j-from], i+len(tm.words))
 			}
+		}
+		for j, e := range ends {
+			if covered == nil {
+				covered = map[int32]int{}
+			}
+			c := out[from+j].concept
+			covered[c] = max(covered[c], e)
 		}
 	}
 	return out

@@ -332,3 +332,39 @@ func TestLexiconTermsPointHome(t *testing.T) {
 		t.Errorf("%d of %d terms weigh their own theme highest (%.3f), want at least %.2f; for example %v", home, total, got, want, astray)
 	}
 }
+
+// One mention names a concept once, by its longest matching term, however
+// many forms of the word the concept lists; two mentions name it twice.
+func TestMatchCountsAMentionOnce(t *testing.T) {
+	lx, err := ParseLexicon(`= it | IT | IT
+dc | Datacenter | datacenter, datacenters, eigen datacenter
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newStemmer()
+	m := newMatcher(lx, nil, st)
+	for _, c := range []struct {
+		note string
+		want float32
+	}{
+		{"datacenters", 1},
+		{"eigen datacenter", 2},
+		{"datacenter naast datacenter", 2},
+		{"printer", 0},
+	} {
+		toks := tokenize(c.note)
+		keys := make([][]string, len(toks))
+		stop := make([]bool, len(toks))
+		for i, tk := range toks {
+			keys[i], stop[i] = keysOf(st, tk.fold, tk.abbrev), tk.stop
+		}
+		var got float32
+		for _, h := range m.match(keys, stop) {
+			got += h.weight
+		}
+		if got != c.want {
+			t.Errorf("%q names the concept with weight %v, want %v", c.note, got, c.want)
+		}
+	}
+}

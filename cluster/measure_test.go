@@ -221,8 +221,8 @@ func TestQuality(t *testing.T) {
 		items  []item
 		floors figures
 	}{
-		{"bench", corpus(t), figures{clean: 0.25, noise: 0.20, wall: 0.55, wallNoise: 0.40}},
-		{"held-out", heldout(t), figures{clean: 0.18, noise: 0.14, wall: 0.60, wallNoise: 0.55}},
+		{"bench", corpus(t), figures{clean: 0.35, noise: 0.30, wall: 0.72, wallNoise: 0.65}},
+		{"held-out", heldout(t), figures{clean: 0.26, noise: 0.23, wall: 0.65, wallNoise: 0.64}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			items := c.items
