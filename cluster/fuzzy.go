@@ -3,10 +3,12 @@ package cluster
 // fuzzyIndex finds the word of a fixed list nearest to a misread word,
 // by the symmetric-delete method: every word is indexed under the strings
 // one or two deletions away, so a look-up costs a few dozen map probes
-// instead of a distance to every word.
+// instead of a distance to every word. The index keeps only a hash of each
+// such string: a collision merely adds a candidate, and every candidate's
+// distance is checked.
 type fuzzyIndex struct {
 	words   []string
-	deletes map[string][]int32
+	deletes map[uint64][]int32
 }
 
 // maxEdits returns how many edits a word of n bytes may carry and still be
@@ -23,40 +25,47 @@ func maxEdits(n int) int {
 }
 
 func newFuzzyIndex(words []string) *fuzzyIndex {
-	f := &fuzzyIndex{words: words, deletes: map[string][]int32{}}
+	f := &fuzzyIndex{words: words, deletes: make(map[uint64][]int32, 40*len(words))}
 	for i, w := range words {
 		d := maxEdits(len(w))
 		if d == 0 {
 			continue
 		}
-		for _, v := range deletions(w, d) {
-			f.deletes[v] = append(f.deletes[v], int32(i))
-		}
+		deletions(w, d, func(h uint64) {
+			ids := f.deletes[h]
+			if n := len(ids); n > 0 && ids[n-1] == int32(i) {
+				return // the same string by deleting other bytes
+			}
+			f.deletes[h] = append(ids, int32(i))
+		})
 	}
 	return f
 }
 
-// deletions returns w and the distinct strings made by deleting up to d
-// bytes of w.
-func deletions(w string, d int) []string {
-	out := []string{w}
-	seen := map[string]bool{w: true}
-	frontier := []string{w}
-	for step := 0; step < d; step++ {
-		var next []string
-		for _, s := range frontier {
-			for i := 0; i < len(s); i++ {
-				v := s[:i] + s[i+1:]
-				if !seen[v] {
-					seen[v] = true
-					out = append(out, v)
-					next = append(next, v)
-				}
-			}
+// deletions calls fn with the hash of w and of every string made by
+// deleting up to d (at most 2) bytes of w. A string made in several ways
+// comes several times.
+func deletions(w string, d int, fn func(uint64)) {
+	const skip = -1
+	fn(hashWithout(w, skip, skip))
+	for i := 0; i < len(w) && d >= 1; i++ {
+		fn(hashWithout(w, i, skip))
+		for j := i + 1; j < len(w) && d >= 2; j++ {
+			fn(hashWithout(w, i, j))
 		}
-		frontier = next
 	}
-	return out
+}
+
+// hashWithout returns the FNV-1a hash of w without its bytes i and j.
+func hashWithout(w string, i, j int) uint64 {
+	h := uint64(14695981039346656037)
+	for k := 0; k < len(w); k++ {
+		if k != i && k != j {
+			h ^= uint64(w[k])
+			h *= 1099511628211
+		}
+	}
+	return h
 }
 
 // nearest returns the indexed word closest to w within maxEdits, preferring
@@ -68,24 +77,29 @@ func (f *fuzzyIndex) nearest(w string) (string, bool) {
 		return "", false
 	}
 	best, bestD := "", d+1
-	for _, v := range deletions(w, d) {
-		for _, i := range f.deletes[v] {
-			c := f.words[i]
-			if c == w {
-				return c, true
-			}
-			if dc := maxEdits(len(c)); dc < d {
-				// A short lexicon word matches only within its own tolerance.
-				if dist := osa(w, c, dc); dist <= dc && (dist < bestD || (dist == bestD && c < best)) {
-					best, bestD = c, dist
-				}
+	tried := map[int32]bool{}
+	exact := false
+	deletions(w, d, func(h uint64) {
+		if exact {
+			return
+		}
+		for _, i := range f.deletes[h] {
+			if tried[i] {
 				continue
 			}
-			if dist := osa(w, c, d); dist <= d && (dist < bestD || (dist == bestD && c < best)) {
+			tried[i] = true
+			c := f.words[i]
+			if c == w {
+				best, bestD, exact = c, 0, true
+				return
+			}
+			// A short lexicon word matches only within its own tolerance.
+			limit := min(d, maxEdits(len(c)))
+			if dist := osa(w, c, limit); dist <= limit && (dist < bestD || (dist == bestD && c < best)) {
 				best, bestD = c, dist
 			}
 		}
-	}
+	})
 	return best, bestD <= d
 }
 
