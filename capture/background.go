@@ -127,27 +127,32 @@ func estimateBackground(lab []byte, w, h int) *background {
 		if n < 50 {
 			break
 		}
-		for c := range 3 {
-			var ata [6][6]float64
-			var atb [6]float64
-			for k, s := range ss {
-				if !inl[k] {
-					continue
-				}
-				for i := range 6 {
-					atb[i] += s.t[i] * s.v[c]
-					for j := i; j < 6; j++ {
-						ata[i][j] += s.t[i] * s.t[j]
-					}
-				}
+		// The normal equations share one matrix: the inliers are the
+		// same for the three channels.
+		var ata [6][6]float64
+		var atb [3][6]float64
+		for k, s := range ss {
+			if !inl[k] {
+				continue
 			}
 			for i := range 6 {
-				for j := 0; j < i; j++ {
-					ata[i][j] = ata[j][i]
+				ti := s.t[i]
+				atb[0][i] += ti * s.v[0]
+				atb[1][i] += ti * s.v[1]
+				atb[2][i] += ti * s.v[2]
+				for j := i; j < 6; j++ {
+					ata[i][j] += ti * s.t[j]
 				}
-				ata[i][i] += 1e-6 * float64(n) // keep the system regular
 			}
-			if x, ok := solve6(ata, atb); ok {
+		}
+		for i := range 6 {
+			for j := 0; j < i; j++ {
+				ata[i][j] = ata[j][i]
+			}
+			ata[i][i] += 1e-6 * float64(n) // keep the system regular
+		}
+		for c := range 3 {
+			if x, ok := solve6(ata, atb[c]); ok {
 				b.coef[c] = x
 			}
 			// Median absolute residual, from a histogram in quarter units.
@@ -220,15 +225,19 @@ func solve6(a [6][6]float64, b [6]float64) ([6]float64, bool) {
 	return x, true
 }
 
-// distanceMap returns, per pixel, how far its colour lies from the wall, in
-// units of the wall's own spread (scaled by 16 and capped at 255).
-func (b *background) distanceMap(lab []byte) []byte {
+// foreground marks, with 255, the pixels whose colour lies more than
+// limit/16 of the wall's own spread from the wall (limit is in the units
+// of a distance map scaled by 16 and capped at 255).
+func (b *background) foreground(lab []byte, limit int) []byte {
 	w, h := b.w, b.h
 	out := make([]byte, w*h)
 	sL := math.Max(1.5*b.sigma[0], 8)
 	sA := math.Max(1.5*b.sigma[1], 4)
 	sB := math.Max(1.5*b.sigma[2], 4)
-	// Evaluate the surface on a coarse grid and interpolate along rows.
+	// A whole distance d*16 above limit is d >= (limit+1)/16: compare
+	// squares, no root.
+	lim2 := float64(limit+1) * float64(limit+1) / 256
+	iL, iA, iB := 1/sL, 1/sA, 1/sB
 	var row [3][]float64
 	for c := range 3 {
 		row[c] = make([]float64, w)
@@ -240,22 +249,22 @@ func (b *background) distanceMap(lab []byte) []byte {
 			k := b.coef[c]
 			c0 := k[0] + k[2]*fy + k[5]*fy*fy
 			c1 := k[1] + k[4]*fy
-			for x := 0; x < w; x++ {
+			r := row[c]
+			for x := range r {
 				fx := float64(x) / float64(w)
-				row[c][x] = c0 + c1*fx + k[3]*fx*fx
+				r[x] = c0 + c1*fx + k[3]*fx*fx
 			}
 		}
-		o := y * w
-		for x := 0; x < w; x++ {
-			i := 3 * (o + x)
-			dl := (float64(lab[i]) - row[0][x]) / sL
-			da := (float64(lab[i+1]) - row[1][x]) / sA
-			db := (float64(lab[i+2]) - row[2][x]) / sB
-			d := math.Sqrt(dl*dl+da*da+db*db) * 16
-			if d > 255 {
-				d = 255
+		px := lab[3*y*w : 3*(y+1)*w]
+		o := out[y*w : (y+1)*w]
+		r0, r1, r2 := row[0][:w], row[1][:w], row[2][:w]
+		for x := range o {
+			dl := (float64(px[3*x]) - r0[x]) * iL
+			da := (float64(px[3*x+1]) - r1[x]) * iA
+			db := (float64(px[3*x+2]) - r2[x]) * iB
+			if dl*dl+da*da+db*db >= lim2 {
+				o[x] = 255
 			}
-			out[o+x] = byte(d)
 		}
 	}
 	return out

@@ -156,38 +156,40 @@ func fillHoles(mask []byte, w, h int) []byte {
 // to the pixels two steps right, down and diagonally.
 func edgeMap(lab []byte, w, h int) []byte {
 	out := make([]byte, w*h)
-	diff := func(i, j int) int {
-		dl := int(lab[i]) - int(lab[j])
-		da := int(lab[i+1]) - int(lab[j+1])
-		db := int(lab[i+2]) - int(lab[j+2])
-		if dl < 0 {
-			dl = -dl
-		}
-		if da < 0 {
-			da = -da
-		}
-		if db < 0 {
-			db = -db
-		}
-		return dl/2 + da + db
+	if w < 3 || h < 3 {
+		return out
 	}
-	for y := 0; y < h-2; y++ {
-		for x := 0; x < w-2; x++ {
-			i := 3 * (y*w + x)
-			d := max(diff(i, i+6), diff(i, i+6*w), diff(i+6, i+6*w))
-			if d > 255 {
-				d = 255
+	abs := func(v int) int {
+		m := v >> 63
+		return (v ^ m) - m
+	}
+	// step[x] is the step at (x, y); each marks (x..x+1, y..y+1).
+	step, prev := make([]byte, w), make([]byte, w)
+	for y := 0; y <= h-2; y++ {
+		step, prev = prev, step
+		clear(step)
+		if y < h-2 {
+			row := lab[3*y*w : 3*(y+1)*w]
+			down := lab[3*(y+2)*w : 3*(y+3)*w]
+			for x := 0; x < w-2; x++ {
+				i := 3 * x
+				pL, pa, pb := int(row[i]), int(row[i+1]), int(row[i+2])
+				rL, ra, rb := int(row[i+6]), int(row[i+7]), int(row[i+8])
+				bL, ba, bb := int(down[i]), int(down[i+1]), int(down[i+2])
+				d := max(abs(pL-rL)>>1+abs(pa-ra)+abs(pb-rb),
+					abs(pL-bL)>>1+abs(pa-ba)+abs(pb-bb),
+					abs(rL-bL)>>1+abs(ra-ba)+abs(rb-bb))
+				step[x] = byte(min(d, 255))
 			}
-			v := byte(d)
-			// Mark both sides of the step.
-			o := y*w + x
-			out[o] = max(out[o], v)
-			out[o+1] = max(out[o+1], v)
-			out[o+w] = max(out[o+w], v)
-			out[o+w+1] = max(out[o+w+1], v)
+		}
+		// Row y gets the steps of rows y-1 and y, each at x-1 and x.
+		o := out[y*w : (y+1)*w]
+		o[0] = max(step[0], prev[0])
+		for x := 1; x < w; x++ {
+			o[x] = max(step[x], step[x-1], prev[x], prev[x-1])
 		}
 	}
-	return out
+	return out // the last row has no step below it
 }
 
 // inkMask marks writing and its rim: pixels much darker than the
@@ -214,19 +216,22 @@ func inkMask(lab []byte, w, h int) []byte {
 func valleyMap(lab []byte, w, h int) []byte {
 	const r = valleyReach
 	out := make([]byte, w*h)
-	L := func(i int) int { return int(lab[3*i]) }
-	steps := [4]int{r, r * w, r * (w + 1), r * (w - 1)}
+	L := make([]byte, w*h)
+	for i := range L {
+		L[i] = lab[3*i]
+	}
 	for y := r; y < h-r; y++ {
+		up, mid, down := L[(y-r)*w:(y-r+1)*w], L[y*w:(y+1)*w], L[(y+r)*w:(y+r+1)*w]
+		o := out[y*w : (y+1)*w]
 		for x := r; x < w-r; x++ {
-			i := y*w + x
-			c := L(i)
-			best := 0
-			for _, d := range steps {
-				if v := min(L(i-d), L(i+d)) - c; v > best {
-					best = v
-				}
+			// Across: horizontal, vertical and both diagonals.
+			a := min(mid[x-r], mid[x+r])
+			a = max(a, min(up[x], down[x]))
+			a = max(a, min(up[x-r], down[x+r]))
+			a = max(a, min(up[x+r], down[x-r]))
+			if c := mid[x]; a > c {
+				o[x] = a - c
 			}
-			out[i] = byte(min(best, 255))
 		}
 	}
 	return out
@@ -234,24 +239,37 @@ func valleyMap(lab []byte, w, h int) []byte {
 
 // regions collects per-label extents of a label image (labels > minLabel).
 func regions(labels []int32, w, h int, minLabel int32) map[int32]*region {
+	maxL := minLabel
+	for _, l := range labels {
+		maxL = max(maxL, l)
+	}
 	rs := map[int32]*region{}
+	if maxL <= minLabel {
+		return rs
+	}
+	// Index by label while scanning: a map lookup per pixel is slow.
+	byLabel := make([]*region, maxL+1)
 	for y := 0; y < h; y++ {
 		row := labels[y*w : (y+1)*w]
 		for x, l := range row {
 			if l <= minLabel {
 				continue
 			}
-			r := rs[l]
+			r := byLabel[l]
 			if r == nil {
 				r = &region{label: l, minX: x, maxX: x, minY: y, maxY: y}
-				rs[l] = r
+				byLabel[l] = r
 			}
 			r.count++
 			r.minX, r.maxX = min(r.minX, x), max(r.maxX, x)
 			r.maxY = y
 		}
 	}
-	for _, r := range rs {
+	for _, r := range byLabel {
+		if r == nil {
+			continue
+		}
+		rs[r.label] = r
 		n := r.maxY - r.minY + 1
 		r.rowMin = make([]int32, n)
 		r.rowMax = make([]int32, n)
@@ -265,7 +283,7 @@ func regions(labels []int32, w, h int, minLabel int32) map[int32]*region {
 			if l <= minLabel {
 				continue
 			}
-			r := rs[l]
+			r := byLabel[l]
 			i := y - r.minY
 			if r.rowMin[i] < 0 {
 				r.rowMin[i] = int32(x)
@@ -291,8 +309,10 @@ func (r *region) hull() []pt {
 	return convexHull(pts)
 }
 
-// detect finds note outlines on the working image (8-bit BGR).
-func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []byte) {
+// detect finds note outlines on the working image (8-bit BGR). With wall
+// set (a model of the wall found on the same photo at another scale) it
+// does not estimate the wall again; it returns the model it used.
+func (s *Segmenter) detect(small gocv.Mat, wall *background) (cands []candidate, lab []byte, bg *background) {
 	w, h := small.Cols(), small.Rows()
 	blur := gocv.NewMat()
 	defer blur.Close()
@@ -304,15 +324,16 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 	lab = append([]byte(nil), lp...)
 
 	stage("blur+lab")
-	bg := estimateBackground(lab, w, h)
-	stage("background")
-	dist := bg.distanceMap(lab)
-	fg = make([]byte, w*h)
-	for i, d := range dist {
-		if d > fgThreshold {
-			fg[i] = 255
-		}
+	if wall != nil {
+		// The surface is in coordinates relative to the photo's size.
+		c := *wall
+		c.w, c.h = w, h
+		bg = &c
+	} else {
+		bg = estimateBackground(lab, w, h)
 	}
+	stage("background")
+	fg := bg.foreground(lab, fgThreshold)
 	fg = morph(fg, w, h, gocv.MorphOpen, fgOpen)
 	fg = morph(fg, w, h, gocv.MorphClose, 5)
 	fg = fillHoles(fg, w, h)
@@ -463,7 +484,7 @@ func (s *Segmenter) detect(small gocv.Mat) (cands []candidate, lab []byte, fg []
 	cands = dropOverlaps(cands)
 	cands = dropScraps(cands)
 	stage("fit+split")
-	return cands, lab, fg
+	return cands, lab, bg
 }
 
 // fitRegion fits a note quad to one region and judges whether it looks like
@@ -1069,7 +1090,11 @@ func mergeFragmentsMed(rs map[int32]*region, ws []int32, w, h int, lab []byte, m
 
 	// Mean colour and neighbours (across the one-pixel watershed lines).
 	type acc struct{ a, b float64 }
-	col := map[int32]*acc{}
+	maxL := int32(1)
+	for _, l := range ws {
+		maxL = max(maxL, l)
+	}
+	col := make([]acc, maxL+1)
 	type pair struct{ p, q int32 }
 	touch := map[pair]int{}
 	for y := 0; y < h; y++ {
@@ -1079,11 +1104,7 @@ func mergeFragmentsMed(rs map[int32]*region, ws []int32, w, h int, lab []byte, m
 			if l <= 1 {
 				continue
 			}
-			c := col[l]
-			if c == nil {
-				c = &acc{}
-				col[l] = c
-			}
+			c := &col[l]
 			c.a += float64(lab[3*i+1])
 			c.b += float64(lab[3*i+2])
 			for _, j := range [2]int{i + 2, i + 2*w} {
@@ -1122,7 +1143,7 @@ func mergeFragmentsMed(rs map[int32]*region, ws []int32, w, h int, lab []byte, m
 		if float64(rp.count+rq.count) > 1.35*med {
 			continue
 		}
-		cp, cq := col[p.p], col[p.q]
+		cp, cq := &col[p.p], &col[p.q]
 		if math.Hypot(cp.a/float64(rp.count)-cq.a/float64(rq.count), cp.b/float64(rp.count)-cq.b/float64(rq.count)) > 10 {
 			continue
 		}

@@ -125,7 +125,7 @@ func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Se
 	}
 	small := reduce(f)
 	stage("reduce")
-	cands, lab, _ := s.detect(small)
+	cands, lab, wall := s.detect(small, nil)
 	if err := ctx.Err(); err != nil {
 		if f > 1 {
 			small.Close()
@@ -139,7 +139,7 @@ func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Se
 		small.Close()
 		f = f2
 		small = reduce(f)
-		cands, lab, _ = s.detect(small)
+		cands, lab, _ = s.detect(small, wall)
 		stage("detect again")
 	}
 	if f > 1 {
