@@ -3,6 +3,8 @@ package capture
 import (
 	"context"
 	"math/cmplx"
+	"runtime"
+	"sync"
 
 	"wallscan"
 )
@@ -37,11 +39,11 @@ func NewShotMatcher() ShotMatcher { return ShotMatcher{} }
 var _ wallscan.ShotMatcher = ShotMatcher{}
 
 // MatchShot implements wallscan.ShotMatcher. The new photo is matched
-// against one earlier shot at a time, oldest first, so that memory holds
-// two decoded shots, not all of them; a note of the new photo is claimed
-// by the first shot it is found on, as MatchShots does for a whole set.
-// The price is that the new photo's features are computed once per
-// earlier shot.
+// against each earlier shot on its own (MatchShots of the two), on as
+// many goroutines as there are cores, since one match uses one core; a
+// note of the new photo is claimed by the oldest shot it is found on, as
+// MatchShots does for a whole set. The price of matching in pairs is that
+// the new photo's features are computed once per earlier shot.
 //
 // A wrong pairing removes a finding from the report, which is worse than
 // counting a note twice, so the pairs of one shot pair are believed only
@@ -59,31 +61,33 @@ func (ShotMatcher) MatchShot(ctx context.Context, shot wallscan.Shot, earlier []
 	if len(shot.Segmentation.Notes) == 0 {
 		return nil, nil
 	}
+	matched := make([][]Duplicate, len(earlier))
+	errs := make([]error, len(earlier))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(earlier)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				matched[i], errs[i] = matchPairOfShots(ctx, shot, earlier[i])
+			}
+		}()
+	}
+	for i := range earlier {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the oldest shot's, whatever finished first
+		}
+	}
 	claimed := make([]bool, len(shot.Segmentation.Notes))
 	var out []wallscan.DuplicateNote
 	for i, e := range earlier {
-		if len(e.Segmentation.Notes) == 0 {
-			continue
-		}
-		dups, err := MatchShots(ctx, []WallShot{
-			{Photo: e.Photo, Seg: e.Segmentation},
-			{Photo: shot.Photo, Seg: shot.Segmentation},
-		})
-		if err != nil {
-			return nil, err
-		}
-		// With two shots every duplicate is of the new one (1) onto the
-		// earlier one (0), and each note is paired at most once.
-		var pairs []Duplicate
-		for _, d := range dups {
-			if d.Shot == 1 && d.OfShot == 0 {
-				pairs = append(pairs, d)
-			}
-		}
-		if !plausibleOverlap(shot.Segmentation, e.Segmentation, pairs) {
-			continue
-		}
-		for _, d := range pairs {
+		for _, d := range matched[i] {
 			if claimed[d.Note] || shot.Segmentation.Notes[d.Note].Color != e.Segmentation.Notes[d.OfNote].Color {
 				continue
 			}
@@ -92,6 +96,33 @@ func (ShotMatcher) MatchShot(ctx context.Context, shot wallscan.Shot, earlier []
 		}
 	}
 	return out, nil
+}
+
+// matchPairOfShots returns the pairs of notes MatchShots finds between a
+// new photo and one earlier shot, if they look like one wall.
+func matchPairOfShots(ctx context.Context, shot, e wallscan.Shot) ([]Duplicate, error) {
+	if len(e.Segmentation.Notes) == 0 {
+		return nil, nil
+	}
+	dups, err := MatchShots(ctx, []WallShot{
+		{Photo: e.Photo, Seg: e.Segmentation},
+		{Photo: shot.Photo, Seg: shot.Segmentation},
+	})
+	if err != nil {
+		return nil, err
+	}
+	// With two shots every duplicate is of the new one (1) onto the
+	// earlier one (0), and each note is paired at most once.
+	var pairs []Duplicate
+	for _, d := range dups {
+		if d.Shot == 1 && d.OfShot == 0 {
+			pairs = append(pairs, d)
+		}
+	}
+	if !plausibleOverlap(shot.Segmentation, e.Segmentation, pairs) {
+		return nil, nil
+	}
+	return pairs, nil
 }
 
 // plausibleOverlap reports whether the note pairs MatchShots found between
