@@ -21,6 +21,12 @@ const (
 	// exceeded by those paired there: if the two photos show one wall,
 	// the notes in their overlap are on both.
 	minPairedInOverlap = 0.5
+	// trustedPairs is the number of colour-consistent pairs from which a
+	// shot pair is believed without the overlap check: that many notes
+	// lining up by chance, each in its colour, does not happen, while
+	// under strong perspective the check, which fits only a similarity,
+	// can miss a true overlap.
+	trustedPairs = 3
 	// overlapMargin is the share of the earlier photo's width and height
 	// left out at each edge when deciding that a note lands inside it;
 	// the mapping is a similarity fitted to the pairs, rough near edges.
@@ -129,8 +135,9 @@ func matchPairOfShots(ctx context.Context, shot, e wallscan.Shot) ([]Duplicate, 
 // a new photo and an earlier one look like two views of one wall. Two
 // different walls that carry the same printed sentence give a homography
 // from one note's text to the other's, and then pair whatever notes
-// happen to line up. Such pairs disagree in colour, and most notes that
-// the mapping carries into the earlier photo find no partner there.
+// happen to line up. Such pairs disagree in colour, and, when there are
+// only one or two of them, most notes that the mapping carries into the
+// earlier photo find no partner there.
 func plausibleOverlap(shot, earlier *wallscan.Segmentation, pairs []Duplicate) bool {
 	if len(pairs) == 0 {
 		return false
@@ -143,6 +150,9 @@ func plausibleOverlap(shot, earlier *wallscan.Segmentation, pairs []Duplicate) b
 	}
 	if float64(mismatch) > maxColourMismatch*float64(len(pairs)) {
 		return false
+	}
+	if len(pairs)-mismatch >= trustedPairs {
+		return true
 	}
 	// Fit a similarity (scale, rotation, shift) to the paired corners and
 	// carry every note of the new photo into the earlier one.

@@ -206,6 +206,8 @@ func TestPlausibleOverlap(t *testing.T) {
 		{"most of them", shot, pair(0, 1, 2, 4), true},
 		{"none", shot, nil, false},
 		{"one note, the rest of the overlap unpaired", shot, pair(2), false},
+		{"two notes, the rest of the overlap unpaired", shot, pair(1, 4), false},
+		{"three notes of one colour each are trusted", shot, pair(0, 3, 5), true},
 		{"colours disagree", row(Y, B, Y, P, B, Y, Y, Y), pair(0, 1, 2, 3, 4, 5), false},
 	}
 	for _, tt := range tests {
