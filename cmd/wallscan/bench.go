@@ -8,9 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"wallscan"
 	"wallscan/bench"
-	"wallscan/capture"
 )
 
 func init() {
@@ -19,24 +17,6 @@ func init() {
 		summary: "measure every quality and speed figure on a set",
 		run:     runBench,
 	})
-}
-
-// matchShots finds the same note in overlapping photos of one wall with
-// capture.MatchShots, as the server does for photos of one wall.
-func matchShots(ctx context.Context, photos [][]byte, segs []*wallscan.Segmentation) ([][2]int, error) {
-	shots := make([]capture.WallShot, len(photos))
-	for i := range photos {
-		shots[i] = capture.WallShot{Photo: photos[i], Seg: segs[i]}
-	}
-	dups, err := capture.MatchShots(ctx, shots)
-	if err != nil {
-		return nil, err
-	}
-	drops := make([][2]int, len(dups))
-	for i, d := range dups {
-		drops[i] = [2]int{d.Shot, d.Note}
-	}
-	return drops, nil
 }
 
 func runBench(ctx context.Context, stdio Stdio, args []string) error {
@@ -106,7 +86,7 @@ func runBench(ctx context.Context, stdio Stdio, args []string) error {
 	defer closeFn()
 	rep, err := bench.Run(ctx, set, bench.Options{
 		Pipeline: p, Peers: !*noPeers, WholePhotoPeer: *peerPhotos, Lang: *lang,
-		Shots: matchShots, Seed: uint64(*g.seed), Log: stdio.Err,
+		Shots: shotDrops(p.Matcher), Seed: uint64(*g.seed), Log: stdio.Err,
 	})
 	if err != nil {
 		return err

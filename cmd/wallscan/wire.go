@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"wallscan"
+	"wallscan/bench"
 	"wallscan/capture"
 	"wallscan/cluster"
 	"wallscan/ocr"
@@ -42,6 +44,31 @@ func newPipeline(c pipelineConfig) (*wallscan.Pipeline, func(), error) {
 		p.Grouper = cluster.New(cluster.Options{})
 	}
 	return p, closeFn, nil
+}
+
+// shotDrops turns the pipeline's matcher into bench's: the shots of one
+// wall are matched in order, each against the ones before it, as scan and
+// the server do, so `wallscan bench --shots` measures the dedupe that
+// ships. It returns the duplicates to drop, as [shot, note].
+func shotDrops(m wallscan.ShotMatcher) bench.ShotMatcher {
+	if m == nil {
+		return nil
+	}
+	return func(ctx context.Context, photos [][]byte, segs []*wallscan.Segmentation) ([][2]int, error) {
+		var drops [][2]int
+		shots := make([]wallscan.Shot, len(photos))
+		for i := range photos {
+			shots[i] = wallscan.Shot{Photo: photos[i], Segmentation: segs[i]}
+			dups, err := m.MatchShot(ctx, shots[i], shots[:i])
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range dups {
+				drops = append(drops, [2]int{i, d.Note})
+			}
+		}
+		return drops, nil
+	}
 }
 
 // writeOverlay writes the photo with its notes outlined and numbered to
