@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -299,4 +301,134 @@ func TestServeDedupesOverlappingShots(t *testing.T) {
 	if want := len(notes) - len(dups); grouped != want || rep.NoteCount != want {
 		t.Errorf("clusters hold %d notes, the report counts %d; want %d (every note once)", grouped, rep.NoteCount, want)
 	}
+}
+
+// TestServeDedupeSurvivesKill runs the real binary as its own process:
+// the first shot of a wall is processed, then the server is killed
+// (SIGKILL) at several moments while the second, overlapping shot is
+// segmented and matched, and started again each time. The database must
+// pass its integrity check after every kill, and in the end the second
+// shot holds the notes of one segmentation, each duplicate once, with the
+// very duplicates that `wallscan scan` of the two shots names: the dedupe
+// is stored in the segment step's one transaction, so a kill leaves all
+// of it or none, and the resumed step computes it again from the same
+// stored first shot.
+func TestServeDedupeSurvivesKill(t *testing.T) {
+	bin, dir := buildBinary(t), t.TempDir()
+	shots := overlappingShots(t, 9, 16)
+	var data [][]byte
+	var paths []string
+	for i, sh := range shots {
+		b, err := sh.JPEG(90)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = append(data, b)
+		paths = append(paths, filepath.Join(dir, fmt.Sprintf("shot-%d.jpg", i+1)))
+		if err := os.WriteFile(paths[i], b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What the command line makes of the two shots: the reference.
+	cmd := exec.Command(bin, "scan", "--json", "--no-ocr", "--no-cluster", paths[0], paths[1])
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("wallscan scan: %v", err)
+	}
+	ref := decodeScan(t, string(stdout))
+	wantDup := map[int]int{} // index on shot 2 -> index on shot 1
+	for i, n := range ref.Photos[1].Notes {
+		if n.DuplicateOf != "" {
+			var k int
+			fmt.Sscanf(strings.TrimPrefix(n.DuplicateOf, "shot-1.jpg#"), "%d", &k)
+			wantDup[i+1] = k
+		}
+	}
+	if len(wantDup) == 0 {
+		t.Fatal("wallscan scan names no duplicates between the two shots")
+	}
+
+	data0 := filepath.Join(dir, "data")
+	srv := startProcess(t, bin, data0, io.Discard)
+	c := newAPIClient(t, srv.url)
+	c.login()
+	var w wallscan.Workshop
+	if code := c.json("POST", "/api/v1/workshops", map[string]any{"title": "Stroomstoring"}, &w); code != http.StatusCreated {
+		t.Fatalf("create workshop: status %d", code)
+	}
+	first := uploadToWall(t, c, w.ID, "shot-1.jpg", data[0], "Muur A")
+	body, ct := uploadBody("shot-2.jpg", data[1], "Muur A")
+	var second wallscan.Photo
+	if code := c.do("POST", fmt.Sprintf("/api/v1/workshops/%d/photos", w.ID), ct, bytes.NewReader(body), &second); code != http.StatusCreated {
+		t.Fatalf("upload shot 2: status %d", code)
+	}
+
+	// Kill while the second shot is segmented and matched, at growing
+	// delays, so that some kills come before its notes are stored and
+	// some after; start again each time.
+	killed := 0
+	for _, delay := range []time.Duration{0, 150 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond} {
+		var p wallscan.Photo
+		deadline := time.Now().Add(time.Minute)
+		for {
+			c.json("GET", fmt.Sprintf("/api/v1/photos/%d", second.ID), nil, &p)
+			if p.Status != wallscan.PhotoQueued || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if p.Status != wallscan.PhotoSegmenting {
+			break // it got past the step: the remaining kills would miss it
+		}
+		time.Sleep(delay)
+		srv.kill()
+		killed++
+		if msg := integrityCheck(t, filepath.Join(data0, "wallscan.db")); msg != "ok" {
+			t.Fatalf("after kill %d: integrity_check: %s", killed, msg)
+		}
+		srv = startProcess(t, bin, data0, io.Discard)
+		c = newAPIClient(t, srv.url)
+		c.login()
+	}
+	if killed == 0 {
+		t.Fatal("the second shot was never caught while it was segmented")
+	}
+	p := c.waitPhoto(second.ID, 3*time.Minute)
+	if p.Status != wallscan.PhotoDone {
+		t.Fatalf("second shot: %s (%s), want done", p.Status, p.Error)
+	}
+
+	var notes []wallscan.Note
+	c.json("GET", fmt.Sprintf("/api/v1/workshops/%d/notes", w.ID), nil, &notes)
+	indexOf := map[int64]int{}
+	var secondNotes []wallscan.Note
+	for _, n := range notes {
+		if n.PhotoID == first.ID {
+			indexOf[n.ID] = n.Index
+		}
+		if n.PhotoID == second.ID {
+			secondNotes = append(secondNotes, n)
+		}
+	}
+	if got, want := len(secondNotes), len(ref.Photos[1].Notes); got != want {
+		t.Errorf("second shot holds %d notes after %d kills, want %d (one segmentation)", got, killed, want)
+	}
+	gotDup := map[int]int{}
+	for _, n := range secondNotes {
+		if n.DuplicateOf != 0 {
+			gotDup[n.Index] = indexOf[n.DuplicateOf]
+			if n.Read {
+				t.Errorf("duplicate %d was read", n.Index)
+			}
+		} else if !n.Read {
+			t.Errorf("note %d of the second shot was not read", n.Index)
+		}
+	}
+	if fmt.Sprint(gotDup) != fmt.Sprint(wantDup) {
+		t.Errorf("after %d kills the server stored duplicates (index on shot 2: index on shot 1) %v; wallscan scan names %v", killed, gotDup, wantDup)
+	}
+	if got, want := p.NotesFound, len(secondNotes)-len(gotDup); got != want || p.NotesRead != want {
+		t.Errorf("second shot: found %d, read %d; want %d each", got, p.NotesRead, want)
+	}
+	t.Logf("%d kills while segmenting; %d duplicates, as wallscan scan names them", killed, len(gotDup))
 }
