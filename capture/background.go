@@ -12,6 +12,19 @@ type background struct {
 	sigma  [3]float64    // robust spread of the wall around the surface
 	w, h   int
 	global [3]float64 // the mode the fit started from
+	// The image the model is applied to may be a window of the photo:
+	// pixel (x, y) lies at ((x+ox)/nw, (y+oy)/nh) on the surface.
+	ox, oy, nw, nh float64
+}
+
+// window returns the model for an image of w by h pixels that shows the
+// part of the photo from (x, y), at a scale where the whole photo is pw
+// by ph pixels.
+func (b *background) window(x, y float64, w, h int, pw, ph float64) *background {
+	c := *b
+	c.w, c.h = w, h
+	c.ox, c.oy, c.nw, c.nh = x, y, pw, ph
+	return &c
 }
 
 // Background model constants (8-bit Lab units: L 0..255, a and b 0..255
@@ -96,7 +109,7 @@ func estimateBackground(lab []byte, w, h int) *background {
 			}
 		}
 	}
-	b := &background{w: w, h: h, global: m}
+	b := &background{w: w, h: h, global: m, nw: float64(w), nh: float64(h)}
 	for c := range 3 {
 		b.coef[c][0] = m[c]
 		b.sigma[c] = 10
@@ -243,7 +256,7 @@ func (b *background) foreground(lab []byte, limit int) []byte {
 		row[c] = make([]float64, w)
 	}
 	for y := 0; y < h; y++ {
-		fy := float64(y) / float64(h)
+		fy := (float64(y) + b.oy) / b.nh
 		for c := range 3 {
 			// Along a row the quadratic is c0' + c1' x + c3 x².
 			k := b.coef[c]
@@ -251,7 +264,7 @@ func (b *background) foreground(lab []byte, limit int) []byte {
 			c1 := k[1] + k[4]*fy
 			r := row[c]
 			for x := range r {
-				fx := float64(x) / float64(w)
+				fx := (float64(x) + b.ox) / b.nw
 				r[x] = c0 + c1*fx + k[3]*fx*fx
 			}
 		}

@@ -3,7 +3,6 @@ package capture
 import (
 	"image/color"
 	"math"
-	"sort"
 
 	"wallscan"
 )
@@ -103,17 +102,25 @@ func samplePaper(lab, bgr []byte, w, h int, q quad) paperStats {
 	if len(idx) == 0 {
 		return paperStats{name: wallscan.ColorOther}
 	}
-	// Order by lightness; the paper is the band between the 40th and
-	// 85th percentiles (ink below, glare above).
-	sort.Slice(idx, func(i, j int) bool { return lab[3*idx[i]] < lab[3*idx[j]] })
+	// Order by lightness (a counting sort: lightness is a byte); the
+	// paper is the band between the 40th and 85th percentiles (ink below,
+	// glare above).
+	idx = sortByByte(idx, func(i int) byte { return lab[3*i] })
 	band := idx[len(idx)*40/100 : max(len(idx)*85/100, len(idx)*40/100+1)]
 	med := func(ch []byte, off int) float64 {
-		v := make([]int, len(band))
-		for k, i := range band {
-			v[k] = int(ch[3*i+off])
+		var hist [256]int
+		for _, i := range band {
+			hist[ch[3*i+off]]++
 		}
-		sort.Ints(v)
-		return float64(v[len(v)/2])
+		// The element at len/2 of the sorted values.
+		k := len(band) / 2
+		for v, n := range hist {
+			if k < n {
+				return float64(v)
+			}
+			k -= n
+		}
+		return 255
 	}
 	L, a, b := med(lab, 0)*100/255, med(lab, 1)-128, med(lab, 2)-128
 	st := paperStats{
@@ -133,4 +140,22 @@ func samplePaper(lab, bgr []byte, w, h int, q quad) paperStats {
 		st.glare = float64(n) / float64(len(idx))
 	}
 	return st
+}
+
+// sortByByte returns idx stably sorted by key, which is a byte.
+func sortByByte(idx []int, key func(int) byte) []int {
+	var start [257]int
+	for _, i := range idx {
+		start[int(key(i))+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	out := make([]int, len(idx))
+	for _, i := range idx {
+		k := key(i)
+		out[start[k]] = i
+		start[k]++
+	}
+	return out
 }

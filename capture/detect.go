@@ -310,9 +310,12 @@ func (r *region) hull() []pt {
 }
 
 // detect finds note outlines on the working image (8-bit BGR). With wall
-// set (a model of the wall found on the same photo at another scale) it
-// does not estimate the wall again; it returns the model it used.
-func (s *Segmenter) detect(small gocv.Mat, wall *background) (cands []candidate, lab []byte, bg *background) {
+// set (a model of the wall found on the same photo at another scale,
+// windowed to small) it does not estimate the wall again; area is the
+// area, in pixels of small's scale, of the whole photo small is (part
+// of), which the note size limits are shares of. It returns the wall
+// model it used and the note mask.
+func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cands []candidate, lab []byte, bg *background, fg []byte) {
 	w, h := small.Cols(), small.Rows()
 	blur := gocv.NewMat()
 	defer blur.Close()
@@ -325,15 +328,12 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background) (cands []candidate,
 
 	stage("blur+lab")
 	if wall != nil {
-		// The surface is in coordinates relative to the photo's size.
-		c := *wall
-		c.w, c.h = w, h
-		bg = &c
+		bg = wall
 	} else {
 		bg = estimateBackground(lab, w, h)
 	}
 	stage("background")
-	fg := bg.foreground(lab, fgThreshold)
+	fg = bg.foreground(lab, fgThreshold)
 	fg = morph(fg, w, h, gocv.MorphOpen, fgOpen)
 	fg = morph(fg, w, h, gocv.MorphClose, 5)
 	fg = fillHoles(fg, w, h)
@@ -365,8 +365,8 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background) (cands []candidate,
 		debugMask("ink", ink, w, h)
 	}
 
-	minArea := s.opts.MinNoteArea * float64(w*h)
-	maxArea := s.opts.MaxNoteArea * float64(w*h)
+	minArea := s.opts.MinNoteArea * area
+	maxArea := s.opts.MaxNoteArea * area
 
 	sm := maskMat(seed, w, h)
 	labels := gocv.NewMat()
@@ -484,7 +484,7 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background) (cands []candidate,
 	cands = dropOverlaps(cands)
 	cands = dropScraps(cands)
 	stage("fit+split")
-	return cands, lab, bg
+	return cands, lab, bg, fg
 }
 
 // fitRegion fits a note quad to one region and judges whether it looks like
@@ -746,6 +746,8 @@ func (sp *splitter) grow(mask, seeds []byte, rect image.Rectangle) []candidate {
 		default:
 			if debugLog != nil {
 				debugLog("  grow %v: part %d px not a note (fit %.2f)", rect, r.count, c.fit)
+			}
+			if debugMask != nil {
 				debugMask(fmt.Sprintf("grow-%d-%d", rect.Min.X, rect.Min.Y), func() []byte {
 					g := make([]byte, len(out))
 					for i, l := range out {
@@ -1247,6 +1249,8 @@ func (sp *splitter) cutAtLines(mask []byte, rect image.Rectangle) []candidate {
 	parts, _ := sp.fitParts(cut, rect, 0)
 	if debugLog != nil {
 		debugLog("cutAtLines %v: %d segments, %d parts", rect, len(sv)/4, len(parts))
+	}
+	if debugMask != nil {
 		debugMask(fmt.Sprintf("cut-%d-%d", rect.Min.X, rect.Min.Y), cut, rw, rh)
 	}
 	return parts

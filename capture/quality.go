@@ -33,7 +33,22 @@ const (
 	MinReadableSide = 120.0
 )
 
-// judgeQuality fills seg.Quality from the working image and the notes.
+// meanBrightness returns the mean grey level (0..255) of a BGR image, to
+// one decimal.
+func meanBrightness(img gocv.Mat) float64 {
+	grey := gocv.NewMat()
+	defer grey.Close()
+	gocv.CvtColor(img, &grey, gocv.ColorBGRToGray)
+	g, _ := grey.DataPtrUint8()
+	var sum float64
+	for _, v := range g {
+		sum += float64(v)
+	}
+	return math.Round(sum/float64(max(len(g), 1))*10) / 10
+}
+
+// judgeQuality fills seg.Quality from the working image and the notes;
+// seg.Quality.Brightness must be set.
 func (s *Segmenter) judgeQuality(seg *wallscan.Segmentation, small gocv.Mat, cs []candidate, st []paperStats, factor float64) {
 	w, h := small.Cols(), small.Rows()
 	grey := gocv.NewMat()
@@ -41,12 +56,7 @@ func (s *Segmenter) judgeQuality(seg *wallscan.Segmentation, small gocv.Mat, cs 
 	gocv.CvtColor(small, &grey, gocv.ColorBGRToGray)
 	g, _ := grey.DataPtrUint8()
 
-	var sum float64
-	for _, v := range g {
-		sum += float64(v)
-	}
 	q := &seg.Quality
-	q.Brightness = math.Round(sum/float64(len(g))*10) / 10
 
 	// Sharpness: variance of the 4-neighbour Laplacian over the notes'
 	// inner parts (where the writing is), or over the photo if none.

@@ -40,6 +40,12 @@ const (
 	minWorkNoteSide    = 85.0
 	targetWorkNoteSide = 100.0
 	fineMaxShare       = 0.9
+	// windowFill is the least share of its bounding box a part of the
+	// note mask fills to count for the finer pass's window.
+	windowFill = 0.3
+	// fineSteps: the finer scale is a whole number of photo pixels per
+	// fineSteps working pixels.
+	fineSteps = 16
 	// NeighbourGap is the largest gap between two notes, as a fraction of
 	// the smaller note's side, for them to count as neighbours.
 	NeighbourGap = 0.5
@@ -114,51 +120,68 @@ func (s *Segmenter) workFactor(w, h int) int {
 
 func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Segmentation, error) {
 	W, H := full.Cols(), full.Rows()
-	f := float64(s.workFactor(W, H))
-	reduce := func(f float64) gocv.Mat {
-		if f <= 1 {
-			return full
-		}
-		small := gocv.NewMat()
-		gocv.Resize(full, &small, image.Pt(int(float64(W)/f), int(float64(H)/f)), 0, 0, gocv.InterpolationArea)
-		return small
-	}
-	small := reduce(f)
-	stage("reduce")
-	cands, lab, wall := s.detect(small, nil)
-	if err := ctx.Err(); err != nil {
-		if f > 1 {
-			small.Close()
-		}
-		return nil, err
-	}
-	// Small notes (a wall photographed from afar) are found better at a
-	// finer working scale: look again, once, closer up.
-	if side := medianSide(cands); f > 1 && len(cands) >= 3 && side < minWorkNoteSide {
-		f2 := math.Max(1, math.Min(fineMaxShare*f, side*f/targetWorkNoteSide))
-		small.Close()
-		f = f2
-		small = reduce(f)
-		cands, lab, _ = s.detect(small, wall)
-		stage("detect again")
-	}
+	f := s.workFactor(W, H)
+	small := full
 	if f > 1 {
+		small = gocv.NewMat()
+		gocv.Resize(full, &small, image.Pt(W/f, H/f), 0, 0, gocv.InterpolationArea)
 		defer small.Close()
 	}
+	stage("reduce")
 	w, h := small.Cols(), small.Rows()
-	seg := &wallscan.Segmentation{Width: W, Height: H}
+	cands, lab, wall, fg := s.detect(small, nil, float64(w*h))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	brightness := meanBrightness(small)
+	// work is the image the notes were found on: a point p on it lies at
+	// origin + p*(sx, sy) on the photo.
+	work := small
 	sx, sy := float64(W)/float64(w), float64(H)/float64(h)
+	var origin pt
+	scale := float64(f)
+	// Small notes (a wall photographed from afar) are found better at a
+	// finer working scale: look again, once, closer up, on the part of
+	// the photo that holds notes.
+	if side := medianSide(cands); f > 1 && len(cands) >= 3 && side < minWorkNoteSide {
+		// The finer factor in sixteenths: then a window that starts on a
+		// multiple of 16 finer pixels is reduced exactly as the whole
+		// photo would be.
+		f2 := math.Max(1, math.Min(fineMaxShare*scale, side*scale/targetWorkNoteSide))
+		q := int(math.Round(f2 * fineSteps)) // photo pixels per fineSteps finer pixels
+		f2 = float64(q) / fineSteps
+		win := noteWindow(fg, w, h, s.opts.MinNoteArea*float64(w*h), side)
+		x0, y0 := win.Min.X*W/w/q*q, win.Min.Y*H/h/q*q
+		r := image.Rect(x0, y0, min(W, (win.Max.X*W/w+q)/q*q), min(H, (win.Max.Y*H/h+q)/q*q))
+		part := full.Region(r)
+		fine := gocv.NewMat()
+		gocv.Resize(part, &fine, image.Point{}, 1/f2, 1/f2, gocv.InterpolationArea)
+		part.Close()
+		defer fine.Close()
+		fw, fh := fine.Cols(), fine.Rows()
+		sx, sy = f2, f2
+		origin = pt{float64(r.Min.X), float64(r.Min.Y)}
+		pw, ph := float64(W)/f2, float64(H)/f2
+		fwall := wall.window(float64(x0)/f2, float64(y0)/f2, fw, fh, pw, ph)
+		if debugLog != nil {
+			debugLog("fine pass: side %.1f factor %.3f window %v of %dx%d", side, f2, r, W, H)
+		}
+		cands, lab, _, _ = s.detect(fine, fwall, pw*ph)
+		work, w, h, scale = fine, fw, fh, f2
+		stage("detect again")
+	}
+	seg := &wallscan.Segmentation{Width: W, Height: H}
 
 	cands = readingOrder(cands)
 	if len(cands) > wallscan.MaxNotesPerPhoto {
 		cands = cands[:wallscan.MaxNotesPerPhoto]
 		seg.Quality.Warnings = append(seg.Quality.Warnings, wallscan.WarnManyNotes)
 	}
-	smallPix, _ := small.DataPtrUint8()
+	workPix, _ := work.DataPtrUint8()
 	stats := make([]paperStats, len(cands))
 	for i, c := range cands {
-		stats[i] = samplePaper(lab, smallPix, w, h, c.q)
-		fq := c.q.scale(sx, sy).clamp(float64(W-1), float64(H-1))
+		stats[i] = samplePaper(lab, workPix, w, h, c.q)
+		fq := c.q.scale(sx, sy).translate(origin.X, origin.Y).clamp(float64(W-1), float64(H-1))
 		crop, err := s.crop(full, fq)
 		if err != nil {
 			return nil, err
@@ -175,7 +198,8 @@ func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Se
 	}
 	stage("crops")
 	linkNeighbours(seg, cands)
-	s.judgeQuality(seg, small, cands, stats, f)
+	seg.Quality.Brightness = brightness
+	s.judgeQuality(seg, work, cands, stats, scale)
 	stage("quality")
 	return seg, nil
 }
@@ -207,20 +231,15 @@ func (s *Segmenter) crop(full gocv.Mat, q quad) (image.Image, error) {
 // bgrToRGBA copies an 8-bit BGR Mat into an *image.RGBA.
 func bgrToRGBA(m gocv.Mat) (*image.RGBA, error) {
 	w, h := m.Cols(), m.Rows()
-	if !m.IsContinuous() {
-		c := m.Clone()
-		defer c.Close()
-		m = c
-	}
-	src, err := m.DataPtrUint8()
+	rgba := gocv.NewMat()
+	defer rgba.Close()
+	gocv.CvtColor(m, &rgba, gocv.ColorBGRToRGBA)
+	src, err := rgba.DataPtrUint8()
 	if err != nil {
 		return nil, err
 	}
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	d := img.Pix
-	for i, j := 0, 0; i+2 < len(src) && j+3 < len(d); i, j = i+3, j+4 {
-		d[j], d[j+1], d[j+2], d[j+3] = src[i+2], src[i+1], src[i], 255
-	}
+	copy(img.Pix, src)
 	return img, nil
 }
 
@@ -290,4 +309,32 @@ func medianSide(cs []candidate) float64 {
 	}
 	sort.Float64s(ss)
 	return ss[len(ss)/2]
+}
+
+// noteWindow returns the part of a working image that holds the notes of
+// the note mask fg: the bounds of its parts at least minArea large that
+// fill a good share of their bounding box (not marker lines or a board's
+// frame), widened by margin pixels.
+func noteWindow(fg []byte, w, h int, minArea, margin float64) image.Rectangle {
+	m := maskMat(fg, w, h)
+	defer m.Close()
+	labels, stats, centroids := gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
+	defer labels.Close()
+	defer stats.Close()
+	defer centroids.Close()
+	n := gocv.ConnectedComponentsWithStats(m, &labels, &stats, &centroids)
+	var win image.Rectangle
+	for l := 1; l < n; l++ {
+		x, y := int(stats.GetIntAt(l, 0)), int(stats.GetIntAt(l, 1))
+		bw, bh, a := int(stats.GetIntAt(l, 2)), int(stats.GetIntAt(l, 3)), float64(stats.GetIntAt(l, 4))
+		if a < minArea || a < windowFill*float64(bw*bh) {
+			continue
+		}
+		win = win.Union(image.Rect(x, y, x+bw, y+bh))
+	}
+	if win.Empty() {
+		return image.Rect(0, 0, w, h)
+	}
+	k := int(math.Ceil(margin))
+	return image.Rect(win.Min.X-k, win.Min.Y-k, win.Max.X+k, win.Max.Y+k).Intersect(image.Rect(0, 0, w, h))
 }
