@@ -98,6 +98,12 @@ func (p *Processor) segment(ctx context.Context, photo *Photo) error {
 		}
 	}
 	if err := p.Photos.ReplaceNotes(ctx, photo.ID, seg, notes); err != nil {
+		if dupOf != nil && ErrorCode(err) == EINVALID {
+			// An original vanished since the match (its photo was
+			// segmented again): not this photo's fault; the retry
+			// matches afresh.
+			return fmt.Errorf("store notes of photo %d with their duplicates: %s", photo.ID, err)
+		}
 		return err
 	}
 	status := PhotoReading

@@ -26,6 +26,8 @@ type latestFirstMatcher struct {
 	mu    sync.Mutex
 	calls [][]int // per call, the note counts of the earlier shots
 	err   error
+	// during, if set, runs while the matcher works, as another job would.
+	during func()
 }
 
 func (m *latestFirstMatcher) MatchShot(_ context.Context, shot wallscan.Shot, earlier []wallscan.Shot) ([]wallscan.DuplicateNote, error) {
@@ -36,6 +38,9 @@ func (m *latestFirstMatcher) MatchShot(_ context.Context, shot wallscan.Shot, ea
 		counts = append(counts, len(e.Segmentation.Notes))
 	}
 	m.calls = append(m.calls, counts)
+	if m.during != nil {
+		m.during()
+	}
 	if m.err != nil {
 		return nil, m.err
 	}
@@ -306,6 +311,39 @@ func TestProcessorDedupeRerun(t *testing.T) {
 	}
 	if _, notes = f.photo(ph.ID); len(notes) != 5 || notes[0].DuplicateOf != first[0].ID {
 		t.Errorf("the retry stored %d notes, first a duplicate of %d; want 5, %d", len(notes), notes[0].DuplicateOf, first[0].ID)
+	}
+
+	// The first shot's notes are stored anew while the matcher works
+	// (its note 3 no longer found): the duplicate of it that the match
+	// named is refused by the store; the photo is not blamed, and the
+	// retry matches afresh.
+	f.matcher.during = func() {
+		f.matcher.during = nil
+		seg, err := fakeSegmenter{}.Segment(ctx, []byte("notes=2"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ns := make([]*wallscan.Note, len(seg.Notes))
+		for i, fn := range seg.Notes {
+			ns[i] = &wallscan.Note{Index: i + 1, Polygon: fn.Polygon, BBox: fn.Polygon.Bounds(), Color: fn.Color}
+		}
+		if err := f.db.ReplaceNotes(ctx, first[0].PhotoID, seg, ns); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ph = f.add("Muur A", 3)
+	err = f.proc.ProcessPhoto(ctx, ph.ID)
+	if err == nil || wallscan.ErrorCode(err) == wallscan.EINVALID {
+		t.Fatalf("ProcessPhoto while an original vanished = %v, want an error to retry (not EINVALID)", err)
+	}
+	if p, notes := f.photo(ph.ID); p.Status == wallscan.PhotoFailed || len(notes) != 0 {
+		t.Errorf("after the refused store: %s with %d notes, want not failed and none stored", p.Status, len(notes))
+	}
+	if err := f.proc.ProcessPhoto(ctx, ph.ID); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if _, notes := f.photo(ph.ID); len(notes) != 3 || notes[0].DuplicateOf == 0 || notes[2].DuplicateOf == 0 {
+		t.Errorf("the retry stored %v, want 3 notes, all duplicates (note 3 of a later shot)", duplicateOf(notes))
 	}
 
 	// A cancelled job returns the context's error.
