@@ -31,9 +31,10 @@ class ApiError extends Error {
   }
 }
 
-// api calls the JSON API; body may be an object (sent as JSON) or FormData.
-async function api(method, url, body) {
-  const opts = { method, headers: {}, credentials: "same-origin" };
+// api calls the JSON API; body may be an object (sent as JSON) or FormData;
+// headers, if given, are sent as well.
+async function api(method, url, body, headers) {
+  const opts = { method, headers: Object.assign({}, headers), credentials: "same-origin" };
   if (CSRF && method !== "GET") opts.headers["X-CSRF-Token"] = CSRF;
   if (body instanceof FormData) {
     opts.body = body;
@@ -250,3 +251,30 @@ function clock(iso) {
 }
 
 const WORKSHOP_ID = document.body.dataset.workshop || "";
+
+// newUploadKey returns a random Idempotency-Key for one photo. A photo sent
+// again under its key after a lost answer is stored once. crypto.randomUUID
+// needs a secure context, which a kiosk on the workshop's LAN is not.
+function newUploadKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+// sendPhoto uploads form under key and, when the network drops the answer
+// or the server is briefly unavailable, sends it again under the same key
+// (so the photo is stored once), waiting 1, 2 and 4 s. onRetry(n) is
+// called before the n-th extra try. Other errors are thrown at once.
+async function sendPhoto(url, form, key, onRetry) {
+  const waits = [1000, 2000, 4000];
+  for (let n = 0; ; n++) {
+    try {
+      return await api("POST", url, form, { "Idempotency-Key": key });
+    } catch (err) {
+      const transient = err.status === 0 || err.status === 502 || err.status === 503 || err.status === 504;
+      if (!transient || n >= waits.length) throw err;
+      if (onRetry) onRetry(n + 1);
+      await new Promise((r) => setTimeout(r, waits[n]));
+    }
+  }
+}

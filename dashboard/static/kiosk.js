@@ -94,9 +94,18 @@
     wallInput.focus();
   }
   $("retake").addEventListener("click", () => showShoot(false));
+  $("resend").addEventListener("click", () => {
+    if (last) send(last.blob, last.name, last.key);
+  });
   $("another").addEventListener("click", () => showShoot(true));
 
-  async function send(blob, name) {
+  // The last photo sent: "Send again" resends it under the same key.
+  let last = null;
+
+  async function send(blob, name, key) {
+    key = key || newUploadKey();
+    last = { blob, name, key };
+    $("resend").hidden = true;
     stopCamera();
     errBox.hidden = true;
     shoot.hidden = true;
@@ -113,7 +122,9 @@
     fd.append("wall", wallInput.value.trim());
     fd.append("photo", blob, name);
     try {
-      const p = await api("POST", base + "/photos", fd);
+      const p = await sendPhoto(base + "/photos", fd, key, (n) => {
+        statusEl.textContent = t("kiosk.resending").replace("%d", n);
+      });
       rememberWall(wallInput.value.trim());
       photoID = p.id;
       statusEl.textContent = statusText(p);
@@ -127,6 +138,8 @@
       errBox.textContent = err.message;
       errBox.hidden = false;
       $("result").querySelector("#count").textContent = "";
+      // The photo may have arrived even though the answer did not.
+      $("resend").hidden = err.status !== 0 && err.status < 500;
     }
   }
 

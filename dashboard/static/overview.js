@@ -61,7 +61,7 @@
     fd.append("wall", form.wall.value.trim());
     fd.append("photo", form.photo.files[0]);
     try {
-      const p = await api("POST", `/api/v1/workshops/${WORKSHOP_ID}/photos`, fd);
+      const p = await sendPhoto(`/api/v1/workshops/${WORKSHOP_ID}/photos`, fd, newUploadKey());
       photos.set(p.id, p);
       render();
       form.reset();
