@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -187,12 +186,7 @@ func drag(t *testing.T, ctx context.Context, from, to [2]float64) {
 // testout/screenshots at phone and desktop width.
 func TestBrowser(t *testing.T) {
 	e := newEnv(t)
-	ts := httptest.NewServer(e.h)
-	t.Cleanup(func() {
-		// Pages hold event streams open; end them with the browser.
-		ts.CloseClientConnections()
-		ts.Close()
-	})
+	ts := e.listen()
 	w := e.workshop("Informatiedrempels Gemeente Testdorp")
 	ctx0 := context.Background()
 	link, err := e.db.CreateShareLink(ctx0, w.ID)

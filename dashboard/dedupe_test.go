@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -171,11 +170,7 @@ func secondShot() (shared, fresh []testNote) {
 func TestBrowserDuplicates(t *testing.T) {
 	e := newEnv(t)
 	e.proc.Pipeline.Matcher = samePlaceMatcher{}
-	ts := httptest.NewServer(e.h)
-	t.Cleanup(func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	})
+	ts := e.listen()
 	w := e.workshop("Dubbel in de browser")
 	first := e.processedWall(w)
 	shared, fresh := secondShot()

@@ -82,6 +82,18 @@ func newEnv(t testing.TB) *env {
 	return e
 }
 
+// listen serves the dashboard on a loopback port for a browser until the
+// test ends. Pages hold event streams open, so the connections are cut
+// before the server closes.
+func (e *env) listen() *httptest.Server {
+	ts := httptest.NewServer(e.h)
+	e.t.Cleanup(func() {
+		ts.CloseClientConnections()
+		ts.Close()
+	})
+	return ts
+}
+
 // workshop creates a workshop with a legend of three perspectives.
 func (e *env) workshop(title string) *wallscan.Workshop {
 	e.t.Helper()

@@ -2,7 +2,6 @@ package dashboard_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -27,11 +26,7 @@ func TestBrowserKioskResends(t *testing.T) {
 // kioskResends throws away the first `lost` answers to the kiosk's upload.
 func kioskResends(t *testing.T, lost int) {
 	e := newEnv(t)
-	ts := httptest.NewServer(e.h)
-	t.Cleanup(func() {
-		ts.CloseClientConnections()
-		ts.Close()
-	})
+	ts := e.listen()
 	w := e.workshop("Wifi valt weg")
 	photoFile := filepath.Join(t.TempDir(), "muur-a.jpg")
 	if err := os.WriteFile(photoFile, e.drawWall(wallNotes()), 0o644); err != nil {

@@ -20,8 +20,7 @@ func TestBackupWhileServing(t *testing.T) {
 	s := startServer(t, data)
 	c := newAPIClient(t, s.URL())
 	c.login()
-	var w wallscan.Workshop
-	c.json("POST", "/api/v1/workshops", map[string]any{"title": "Back-up"}, &w)
+	w := c.createWorkshop(map[string]any{"title": "Back-up"})
 	var p wallscan.Photo
 	if code := c.upload(fmt.Sprintf("/api/v1/workshops/%d/photos", w.ID), "wall.jpg", printedWallJPEG(t, 21, 6), &p); code != http.StatusCreated {
 		t.Fatalf("upload: status %d", code)

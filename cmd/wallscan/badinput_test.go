@@ -57,10 +57,7 @@ func TestBadInput(t *testing.T) {
 	s := startServer(t, t.TempDir())
 	c := newAPIClient(t, s.URL())
 	c.login()
-	var w wallscan.Workshop
-	if code := c.json("POST", "/api/v1/workshops", map[string]any{"title": "Slechte invoer"}, &w); code != http.StatusCreated {
-		t.Fatalf("create workshop: %d", code)
-	}
+	w := c.createWorkshop(map[string]any{"title": "Slechte invoer"})
 	kiosk := fmt.Sprintf("/api/v1/kiosk/%s/photos", w.JoinCode)
 
 	wall, err := synth.Generate(synth.Options{Seed: 7, Level: synth.LevelEasy, Width: 1600, Height: 1200, Notes: 5, Printed: true})

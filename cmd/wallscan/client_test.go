@@ -10,6 +10,8 @@ import (
 	"net/http/cookiejar"
 	"testing"
 	"time"
+
+	"wallscan"
 )
 
 // httpClient talks to the JSON API as a facilitator's browser would, with
@@ -132,6 +134,17 @@ func (c *apiClient) login() {
 	if err := c.raw.login(); err != nil {
 		c.t.Fatal(err)
 	}
+}
+
+// createWorkshop creates a workshop with the given fields (at least a
+// "title"), ending the test unless the server answers 201 Created.
+func (c *apiClient) createWorkshop(fields map[string]any) wallscan.Workshop {
+	c.t.Helper()
+	var w wallscan.Workshop
+	if code := c.json("POST", "/api/v1/workshops", fields, &w); code != http.StatusCreated {
+		c.t.Fatalf("create workshop %v: status %d", fields, code)
+	}
+	return w
 }
 
 func (c *apiClient) upload(path, filename string, data []byte, out any) int {

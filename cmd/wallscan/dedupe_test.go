@@ -128,22 +128,15 @@ func TestScanDedupesOverlappingShots(t *testing.T) {
 		}
 	}
 	// Every physical note of the first wall is kept about once.
-	kept, left := 0, 0
-	seen := map[int]bool{}
+	var physical []int
 	for _, pj := range out.Photos[:2] {
 		for _, n := range pj.Notes {
-			if n.DuplicateOf != "" {
-				continue
-			}
-			kept++
-			if id := ids[n.ID]; id >= 0 {
-				if seen[id] {
-					left++
-				}
-				seen[id] = true
+			if n.DuplicateOf == "" {
+				physical = append(physical, ids[n.ID])
 			}
 		}
 	}
+	kept, left := countKept(physical)
 	t.Logf("two shots: %d duplicates named, %d notes kept, %d of them the same physical note twice", dups, kept, left)
 	if dups == 0 {
 		t.Fatal("no duplicates across two overlapping shots")
@@ -194,10 +187,7 @@ func TestServeDedupesOverlappingShots(t *testing.T) {
 	s := startServer(t, t.TempDir())
 	c := newAPIClient(t, s.URL())
 	c.login()
-	var w wallscan.Workshop
-	if code := c.json("POST", "/api/v1/workshops", map[string]any{"title": "Twee foto's van één muur"}, &w); code != http.StatusCreated {
-		t.Fatalf("create workshop: status %d", code)
-	}
+	w := c.createWorkshop(map[string]any{"title": "Twee foto's van één muur"})
 	shots := overlappingShots(t, 9, 16)
 	var photos []wallscan.Photo
 	for i, sh := range shots {
@@ -253,22 +243,15 @@ func TestServeDedupesOverlappingShots(t *testing.T) {
 	}
 
 	// Wall A's physical notes, counted once.
-	kept, left := 0, 0
-	seen := map[int]bool{}
+	var physical []int
 	for _, p := range photos[:2] {
 		for _, n := range byPhoto[p.ID] {
-			if n.DuplicateOf != 0 {
-				continue
-			}
-			kept++
-			if id := ids[n.ID]; id >= 0 {
-				if seen[id] {
-					left++
-				}
-				seen[id] = true
+			if n.DuplicateOf == 0 {
+				physical = append(physical, ids[n.ID])
 			}
 		}
 	}
+	kept, left := countKept(physical)
 	t.Logf("Muur A: %d notes on two shots, %d duplicates, %d kept, %d of them a physical note twice",
 		len(byPhoto[photos[0].ID])+len(byPhoto[photos[1].ID]), len(dups), kept, left)
 	if left*20 > kept {
@@ -352,10 +335,7 @@ func TestServeDedupeSurvivesKill(t *testing.T) {
 	srv := startProcess(t, bin, data0, io.Discard)
 	c := newAPIClient(t, srv.url)
 	c.login()
-	var w wallscan.Workshop
-	if code := c.json("POST", "/api/v1/workshops", map[string]any{"title": "Stroomstoring"}, &w); code != http.StatusCreated {
-		t.Fatalf("create workshop: status %d", code)
-	}
+	w := c.createWorkshop(map[string]any{"title": "Stroomstoring"})
 	first := uploadToWall(t, c, w.ID, "shot-1.jpg", data[0], "Muur A")
 	body, ct := uploadBody("shot-2.jpg", data[1], "Muur A")
 	var second wallscan.Photo
@@ -431,4 +411,18 @@ func TestServeDedupeSurvivesKill(t *testing.T) {
 		t.Errorf("second shot: found %d, read %d; want %d each", got, p.NotesRead, want)
 	}
 	t.Logf("%d kills while segmenting; %d duplicates, as wallscan scan names them", killed, len(gotDup))
+}
+
+// countKept takes the physical note of each note kept (not a duplicate),
+// -1 where none is known, and returns how many notes were kept and how
+// many of them are a physical note kept before: duplicates left over.
+func countKept(physical []int) (kept, left int) {
+	seen := map[int]bool{}
+	for _, id := range physical {
+		if id >= 0 && seen[id] {
+			left++
+		}
+		seen[id] = true
+	}
+	return len(physical), left
 }

@@ -67,10 +67,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	c.login()
 
-	var w wallscan.Workshop
-	if code := c.json("POST", "/api/v1/workshops", map[string]any{"title": "I-drempels Toeslagen", "case": "Dienst Toeslagen"}, &w); code != http.StatusCreated {
-		t.Fatalf("create workshop: status %d", code)
-	}
+	w := c.createWorkshop(map[string]any{"title": "I-drempels Toeslagen", "case": "Dienst Toeslagen"})
 	if code := c.json("GET", fmt.Sprintf("/api/v1/workshops/%d", w.ID+1000), nil, nil); code != http.StatusNotFound {
 		t.Errorf("unknown workshop: status %d, want 404", code)
 	}
@@ -134,8 +131,7 @@ func TestServeEmptyWall(t *testing.T) {
 	s := startServer(t, t.TempDir())
 	c := newAPIClient(t, s.URL())
 	c.login()
-	var w wallscan.Workshop
-	c.json("POST", "/api/v1/workshops", map[string]any{"title": "Leeg"}, &w)
+	w := c.createWorkshop(map[string]any{"title": "Leeg"})
 	photo := emptyWallJPEG(t, 1600, 1200)
 	var p wallscan.Photo
 	if code := c.upload(fmt.Sprintf("/api/v1/workshops/%d/photos", w.ID), "leeg.jpg", photo, &p); code != http.StatusCreated {
