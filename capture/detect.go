@@ -73,9 +73,6 @@ const (
 	// splitEdgeThreshold is the weaker colour step looked for inside a
 	// region that seems to hold several notes of one colour.
 	splitEdgeThreshold = 7
-	// pairAspect is the least long-over-short side of a region that is cut
-	// into notes of the median size when nothing else separates them.
-	pairAspect = 1.85
 	// notchDepth is the least depth of a concave notch, as a fraction of
 	// the median note side, where two touching notes are cut apart.
 	notchDepth = 0.06
@@ -544,9 +541,9 @@ type splitter struct {
 	medArea float64
 }
 
-// split tries, in turn: weaker colour steps inside the region, the shape
-// of the region (distance-transform peaks), and cutting a long region into
-// notes of the median size. It returns nil when the region stays whole.
+// split tries, in turn: weaker colour steps inside the region, long
+// straight faint lines, concave notches of its outline, and a faint border
+// across a long clean quad. It returns nil when the region stays whole.
 func (sp *splitter) split(r *region, c candidate, ok bool) []candidate {
 	rect := image.Rect(r.minX, r.minY, r.maxX+1, r.maxY+1)
 	rw, rh := rect.Dx(), rect.Dy()
@@ -584,17 +581,14 @@ func (sp *splitter) split(r *region, c candidate, ok bool) []candidate {
 	if parts := sp.cutAtNotches(mask, rect, 0); len(parts) > 1 {
 		return parts
 	}
-	// 4. A clean quad twice as long as it is wide and twice the median
-	// area: notes of one colour edge to edge.
+	// 4. Two notes side by side whose border is a faint straight line
+	// across the short way: look for that line. (A clean long quad with
+	// no border is not cut blindly into notes of the median size: an
+	// oblong note is as long, and on the hard sets blind cuts made more
+	// false notes than they found.)
 	if ok && sp.medArea > 0 {
 		sw, sh := c.q.sides()
 		aspect := math.Max(sw, sh) / math.Min(sw, sh)
-		k := int(math.Round(c.q.area() / sp.medArea))
-		if aspect >= pairAspect && c.q.area() >= pairAspect*sp.medArea && k >= 2 && k <= 6 && math.Abs(aspect/float64(k)-1) < 0.35 {
-			return cutQuad(c.q, k, sw >= sh)
-		}
-		// 5. Two notes side by side whose border is a faint straight line
-		// across the short way: look for that line.
 		if r := c.q.area() / sp.medArea; aspect >= splitAspect && r >= 1.3 && r <= 2.6 {
 			if parts := sp.cutAtBorder(c.q, sw >= sh); parts != nil {
 				return parts
@@ -952,23 +946,6 @@ func distancePeaks(mask []byte, w, h int) []byte {
 		if v >= 0.8*mx {
 			out[i] = 255
 		}
-	}
-	return out
-}
-
-// cutQuad cuts q into k equal notes along its longer side pair.
-func cutQuad(q quad, k int, alongTop bool) []candidate {
-	var out []candidate
-	lerp := func(a, b pt, t float64) pt { return a.add(b.sub(a).mul(t)) }
-	for i := range k {
-		t0, t1 := float64(i)/float64(k), float64(i+1)/float64(k)
-		var p quad
-		if alongTop {
-			p = quad{lerp(q[0], q[1], t0), lerp(q[0], q[1], t1), lerp(q[3], q[2], t1), lerp(q[3], q[2], t0)}
-		} else {
-			p = quad{lerp(q[0], q[3], t0), lerp(q[1], q[2], t0), lerp(q[1], q[2], t1), lerp(q[0], q[3], t1)}
-		}
-		out = append(out, candidate{q: p.ordered(), area: p.area()})
 	}
 	return out
 }
