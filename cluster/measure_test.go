@@ -338,12 +338,11 @@ func TestCurationSignal(t *testing.T) {
 }
 
 // TestSignals measures what each signal contributes by switching it off
-// (a table for docs/BENCHMARKS.md).
+// (a table for docs/BENCHMARKS.md), on both corpora.
 func TestSignals(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measurement table; run without -short")
 	}
-	items := corpus(t)
 	d := cluster.DefaultWeights
 	variants := []struct {
 		name string
@@ -357,12 +356,18 @@ func TestSignals(t *testing.T) {
 		{"no misreading correction", func() cluster.Weights { w := d; w.Fuzzy = false; return w }()},
 		{"no compound splitting", func() cluster.Weights { w := d; w.Compounds = false; return w }()},
 	}
-	t.Logf("| variant | text clean | text 5%% noise | positions clean | positions 5%% noise |")
-	for _, v := range variants {
-		w := v.w
-		g := cluster.New(cluster.Options{Weights: &w})
-		t.Logf("| %s | %.3f | %.3f | %.3f | %.3f |", v.name,
-			measure(t, g, items, 0, false), measure(t, g, items, 0.05, false),
-			measure(t, g, items, 0, true), measure(t, g, items, 0.05, true))
+	for _, c := range []struct {
+		name  string
+		items []item
+	}{{"bench", corpus(t)}, {"held-out", heldout(t)}} {
+		t.Logf("%s corpus", c.name)
+		t.Logf("| variant | text clean | text 5%% noise | positions clean | positions 5%% noise |")
+		for _, v := range variants {
+			w := v.w
+			g := cluster.New(cluster.Options{Weights: &w})
+			t.Logf("| %s | %.3f | %.3f | %.3f | %.3f |", v.name,
+				measure(t, g, c.items, 0, false), measure(t, g, c.items, 0.05, false),
+				measure(t, g, c.items, 0, true), measure(t, g, c.items, 0.05, true))
+		}
 	}
 }
