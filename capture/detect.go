@@ -79,6 +79,9 @@ const (
 	// lineEdgeThreshold is the faint colour step or shadow that may mark
 	// the straight border of a note inside a region.
 	lineEdgeThreshold = 6
+	// rowCutInk is the largest share of a cut across a row of notes of
+	// one colour that may run through writing.
+	rowCutInk = 0.2
 	// maxCutLines bounds the straight lines cut along in one region.
 	maxCutLines = 12
 )
@@ -542,8 +545,9 @@ type splitter struct {
 }
 
 // split tries, in turn: weaker colour steps inside the region, long
-// straight faint lines, concave notches of its outline, and a faint border
-// across a long clean quad. It returns nil when the region stays whole.
+// straight faint lines, concave notches of its outline, a faint border
+// across a long clean quad, and cutting a clean quad three or more notes
+// long into notes. It returns nil when the region stays whole.
 func (sp *splitter) split(r *region, c candidate, ok bool) []candidate {
 	rect := image.Rect(r.minX, r.minY, r.maxX+1, r.maxY+1)
 	rw, rh := rect.Dx(), rect.Dy()
@@ -581,21 +585,83 @@ func (sp *splitter) split(r *region, c candidate, ok bool) []candidate {
 	if parts := sp.cutAtNotches(mask, rect, 0); len(parts) > 1 {
 		return parts
 	}
-	// 4. Two notes side by side whose border is a faint straight line
-	// across the short way: look for that line. (A clean long quad with
-	// no border is not cut blindly into notes of the median size: an
-	// oblong note is as long, and on the hard sets blind cuts made more
-	// false notes than they found.)
 	if ok && sp.medArea > 0 {
 		sw, sh := c.q.sides()
 		aspect := math.Max(sw, sh) / math.Min(sw, sh)
+		// 4. Two notes side by side whose border is a faint straight line
+		// across the short way: look for that line.
 		if r := c.q.area() / sp.medArea; aspect >= splitAspect && r >= 1.3 && r <= 2.6 {
 			if parts := sp.cutAtBorder(c.q, sw >= sh); parts != nil {
 				return parts
 			}
 		}
+		// 5. A clean quad three or more notes long and as many notes
+		// large: notes of one colour in a row, overlapping, with no border
+		// to see; cut it into notes unless a cut runs through writing (an
+		// oblong note and a square one in a row are as long). Two notes
+		// long is not enough: an oblong note (76x127 mm) under perspective
+		// is as long, and on the hard sets cutting such quads in two made
+		// more false notes than it found.
+		k := int(math.Round(c.q.area() / sp.medArea))
+		if k >= 3 && k <= 6 && math.Abs(aspect/float64(k)-1) < 0.35 {
+			parts := cutQuad(c.q, k, sw >= sh)
+			worst := 0.0
+			for _, p := range parts[1:] {
+				// The cut before this part runs along its first side
+				// across the row.
+				a, b := p.q[0], p.q[3]
+				if sw < sh {
+					a, b = p.q[0], p.q[1]
+				}
+				worst = math.Max(worst, sp.inkAlong(a, b))
+			}
+			if debugLog != nil {
+				debugLog("  row cut of %v into %d: ink on the cuts %.2f", c.q, k, worst)
+			}
+			if worst <= rowCutInk {
+				return parts
+			}
+		}
 	}
 	return nil
+}
+
+// inkAlong returns the share of the line from a to b, inset by a tenth at
+// both ends, that runs through writing: a cut there goes through a note.
+func (sp *splitter) inkAlong(a, b pt) float64 {
+	n, hit := 0, 0
+	for k := 4; k <= 36; k++ {
+		p := a.add(b.sub(a).mul(float64(k) / 40))
+		x, y := int(p.X), int(p.Y)
+		if x < 0 || y < 0 || x >= sp.w || y >= sp.h {
+			continue
+		}
+		n++
+		if sp.ink[y*sp.w+x] != 0 {
+			hit++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(hit) / float64(n)
+}
+
+// cutQuad cuts q into k equal notes along its longer side pair.
+func cutQuad(q quad, k int, alongTop bool) []candidate {
+	var out []candidate
+	lerp := func(a, b pt, t float64) pt { return a.add(b.sub(a).mul(t)) }
+	for i := range k {
+		t0, t1 := float64(i)/float64(k), float64(i+1)/float64(k)
+		var p quad
+		if alongTop {
+			p = quad{lerp(q[0], q[1], t0), lerp(q[0], q[1], t1), lerp(q[3], q[2], t1), lerp(q[3], q[2], t0)}
+		} else {
+			p = quad{lerp(q[0], q[3], t0), lerp(q[1], q[2], t0), lerp(q[1], q[2], t1), lerp(q[0], q[3], t1)}
+		}
+		out = append(out, candidate{q: p.ordered(), area: p.area()})
+	}
+	return out
 }
 
 // cutAtBorder looks across a long quad for a straight line, near its
