@@ -23,7 +23,7 @@ func (s shotScore) String() string {
 		s.kept, s.leftDup, 100*float64(s.leftDup)/float64(max(s.kept, 1)), s.wrong, s.reported)
 }
 
-// truthID returns the truth note ID each found note matches (IoU >= 0.5),
+// truthIDs returns the truth note ID each found note matches (IoU >= 0.5),
 // or -1.
 func truthIDs(truth []synth.TruthNote, seg *wallscan.Segmentation) []int {
 	ids := make([]int, len(seg.Notes))

@@ -25,14 +25,19 @@ type OverlayOptions struct {
 	// Extra outlines to draw in another colour, in photo pixels: for
 	// example the ground truth of a generated photo.
 	Extra []wallscan.Quad
+	// Duplicate marks, per found note, the notes already on an earlier
+	// photo of the wall (see wallscan.ShotMatcher): they are drawn in
+	// grey, so the overlay shows which notes this photo adds.
+	Duplicate []bool
 }
 
 // Overlay colours: found notes in magenta (seen on every paper colour),
-// extra outlines in green.
+// duplicates in grey, extra outlines in green.
 var (
-	overlayNote  = color.RGBA{230, 0, 160, 255}
-	overlayExtra = color.RGBA{0, 170, 60, 255}
-	overlayLabel = color.RGBA{255, 255, 255, 255}
+	overlayNote      = color.RGBA{230, 0, 160, 255}
+	overlayDuplicate = color.RGBA{110, 110, 110, 255}
+	overlayExtra     = color.RGBA{0, 170, 60, 255}
+	overlayLabel     = color.RGBA{255, 255, 255, 255}
 )
 
 // DrawOverlay returns the photo, as displayed, with each found note
@@ -71,18 +76,21 @@ func drawOverlayMat(m gocv.Mat, seg *wallscan.Segmentation, opts OverlayOptions)
 		}
 		return ps
 	}
-	// OpenCV draws in BGR.
-	bgr := func(c color.RGBA) color.RGBA { return color.RGBA{c.B, c.G, c.R, c.A} }
+	// gocv hands a color.RGBA to OpenCV in the Mat's BGR order itself.
 	for _, q := range opts.Extra {
 		pv := gocv.NewPointsVectorFromPoints([][]image.Point{scaled(q)})
-		gocv.Polylines(&img, pv, true, bgr(overlayExtra), thick)
+		gocv.Polylines(&img, pv, true, overlayExtra, thick)
 		pv.Close()
 	}
 	if seg != nil {
 		for i, n := range seg.Notes {
+			c := overlayNote
+			if i < len(opts.Duplicate) && opts.Duplicate[i] {
+				c = overlayDuplicate
+			}
 			ps := scaled(n.Polygon)
 			pv := gocv.NewPointsVectorFromPoints([][]image.Point{ps})
-			gocv.Polylines(&img, pv, true, bgr(overlayNote), thick)
+			gocv.Polylines(&img, pv, true, c, thick)
 			pv.Close()
 			// The number on a filled tag at the note's top-left corner.
 			label := strconv.Itoa(i + 1)
@@ -91,8 +99,8 @@ func drawOverlayMat(m gocv.Mat, seg *wallscan.Segmentation, opts OverlayOptions)
 			sz := gocv.GetTextSize(label, gocv.FontHersheySimplex, scale, tt)
 			at := ps[0].Add(image.Pt(thick, thick))
 			tag := image.Rect(at.X, at.Y, at.X+sz.X+2*tt, at.Y+sz.Y+2*tt)
-			gocv.Rectangle(&img, tag, bgr(overlayNote), -1)
-			gocv.PutText(&img, label, image.Pt(at.X+tt, at.Y+sz.Y+tt), gocv.FontHersheySimplex, scale, bgr(overlayLabel), tt)
+			gocv.Rectangle(&img, tag, c, -1)
+			gocv.PutText(&img, label, image.Pt(at.X+tt, at.Y+sz.Y+tt), gocv.FontHersheySimplex, scale, overlayLabel, tt)
 		}
 	}
 	return bgrToRGBA(img)

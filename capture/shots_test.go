@@ -32,25 +32,9 @@ func segmentedShots(tb testing.TB, opt synth.Options, n int) ([]wallscan.Shot, [
 			tb.Fatal(err)
 		}
 		shots = append(shots, wallscan.Shot{Photo: data, Segmentation: s})
-		ids = append(ids, physicalIDs(w.Notes, s))
+		ids = append(ids, truthIDs(w.Notes, s))
 	}
 	return shots, ids
-}
-
-// physicalIDs returns the truth note ID each found note overlaps most
-// (IoU >= 0.5), or -1.
-func physicalIDs(truth []synth.TruthNote, seg *wallscan.Segmentation) []int {
-	ids := make([]int, len(seg.Notes))
-	for j, n := range seg.Notes {
-		ids[j] = -1
-		best := 0.5
-		for _, t := range truth {
-			if v := quadIoU(fromWallQuad(t.Polygon), fromWallQuad(n.Polygon)); v >= best {
-				best, ids[j] = v, t.ID
-			}
-		}
-	}
-	return ids
 }
 
 // TestShotMatcher photographs one wall in three overlapping shots and

@@ -72,14 +72,18 @@ func shotDrops(m wallscan.ShotMatcher) bench.ShotMatcher {
 }
 
 // writeOverlay writes the photo with its notes outlined and numbered to
-// dir/NAME.overlay.jpg.
+// dir/NAME.overlay.jpg; notes already on an earlier photo are grey.
 func writeOverlay(dir, name string, photo []byte, sp *wallscan.ScannedPhoto) error {
 	path := filepath.Join(dir, strings.TrimSuffix(name, filepath.Ext(name))+".overlay.jpg")
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := capture.WriteOverlay(f, "jpeg", photo, sp.Segmentation, capture.OverlayOptions{}); err != nil {
+	opts := capture.OverlayOptions{Duplicate: make([]bool, len(sp.Segmentation.Notes))}
+	for i := range opts.Duplicate {
+		opts.Duplicate[i] = sp.Duplicate(i)
+	}
+	if err := capture.WriteOverlay(f, "jpeg", photo, sp.Segmentation, opts); err != nil {
 		f.Close()
 		return err
 	}
