@@ -153,8 +153,10 @@ func fillHoles(mask []byte, w, h int) []byte {
 }
 
 // edgeMap returns the colour step at each pixel: the largest Lab difference
-// to the pixels two steps right, down and diagonally.
-func edgeMap(lab []byte, w, h int) []byte {
+// to the pixels two steps right, down and diagonally. With need set, only
+// the pixels need marks are sure to be right (the rest may be 0): the
+// steps are worked out only where a needed pixel uses them.
+func edgeMap(lab []byte, w, h int, need []byte) []byte {
 	out := make([]byte, w*h)
 	if w < 3 || h < 3 {
 		return out
@@ -171,7 +173,14 @@ func edgeMap(lab []byte, w, h int) []byte {
 		if y < h-2 {
 			row := lab[3*y*w : 3*(y+1)*w]
 			down := lab[3*(y+2)*w : 3*(y+3)*w]
+			var n0, n1 []byte
+			if need != nil {
+				n0, n1 = need[y*w:(y+1)*w], need[(y+1)*w:(y+2)*w]
+			}
 			for x := 0; x < w-2; x++ {
+				if n0 != nil && n0[x]|n0[x+1]|n1[x]|n1[x+1] == 0 {
+					continue
+				}
 				i := 3 * x
 				pL, pa, pb := int(row[i]), int(row[i+1]), int(row[i+2])
 				rL, ra, rb := int(row[i+6]), int(row[i+7]), int(row[i+8])
@@ -212,8 +221,9 @@ func inkMask(lab []byte, w, h int) []byte {
 
 // valleyMap returns, per pixel, how much darker it is than the pixels
 // valleyReach steps away on both sides, in the direction where that is
-// most: thin dark lines such as shadows between overlapping notes.
-func valleyMap(lab []byte, w, h int) []byte {
+// most: thin dark lines such as shadows between overlapping notes. With
+// need set, it looks only at the pixels need marks (the rest are 0).
+func valleyMap(lab []byte, w, h int, need []byte) []byte {
 	const r = valleyReach
 	out := make([]byte, w*h)
 	L := make([]byte, w*h)
@@ -223,7 +233,14 @@ func valleyMap(lab []byte, w, h int) []byte {
 	for y := r; y < h-r; y++ {
 		up, mid, down := L[(y-r)*w:(y-r+1)*w], L[y*w:(y+1)*w], L[(y+r)*w:(y+r+1)*w]
 		o := out[y*w : (y+1)*w]
+		var nr []byte
+		if need != nil {
+			nr = need[y*w : (y+1)*w]
+		}
 		for x := r; x < w-r; x++ {
+			if nr != nil && nr[x] == 0 {
+				continue
+			}
 			// Across: horizontal, vertical and both diagonals.
 			a := min(mid[x-r], mid[x+r])
 			a = max(a, min(up[x], down[x]))
@@ -339,9 +356,12 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cand
 	fg = fillHoles(fg, w, h)
 	stage("foreground")
 
-	// Seeds: note paper away from colour steps.
-	edges := edgeMap(lab, w, h)
-	valleys := valleyMap(lab, w, h)
+	// Seeds: note paper away from colour steps. The steps matter only on
+	// and near the note mask (the splits look a few pixels past a
+	// region's edge at most).
+	bgMask := morph(fg, w, h, gocv.MorphDilate, 7)
+	edges := edgeMap(lab, w, h, bgMask)
+	valleys := valleyMap(lab, w, h, bgMask)
 	ink := inkMask(lab, w, h)
 	seed := make([]byte, w*h)
 	for i := range seed {
@@ -383,7 +403,6 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cand
 		counts[l]++
 	}
 	markers := make([]int32, w*h)
-	bgMask := morph(fg, w, h, gocv.MorphDilate, 7)
 	for i, l := range lb {
 		switch {
 		case l > 0 && float64(counts[l]) >= minArea*0.3:
