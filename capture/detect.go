@@ -424,7 +424,9 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cand
 
 	stage("watershed")
 	rs := regions(ws, w, h, 1)
-	if mergeFragments(rs, ws, w, h, lab, minArea) {
+	fits, oks := map[int32]candidate{}, map[int32]bool{}
+	changed := mergeFragments(rs, ws, w, h, lab, minArea, fits, oks)
+	if changed != nil {
 		rs = regions(ws, w, h, 1)
 	}
 	stage("merge regions")
@@ -439,7 +441,10 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cand
 		if float64(r.count) < minArea || float64(r.count) > maxArea {
 			continue
 		}
-		c, ok := fitRegion(r)
+		c, ok := fits[r.label], oks[r.label]
+		if _, done := fits[r.label]; !done || changed[r.label] {
+			c, ok = fitRegion(r)
+		}
 		fs = append(fs, fitted{r, c, ok})
 		if ok {
 			areas = append(areas, c.q.area())
@@ -1120,12 +1125,13 @@ func mergeEnclosedSeeds(lb []int32, n, w, h int, lab []byte, minSeed float64) {
 
 // mergeFragments joins neighbouring regions of one colour that together
 // make one clean note of about the usual size: a note that its own writing
-// or a crease cut in two. It relabels ws and reports whether it did.
-func mergeFragments(rs map[int32]*region, ws []int32, w, h int, lab []byte, minArea float64) bool {
+// or a crease cut in two. It relabels ws and returns the labels whose
+// regions changed (nil for none). It records in fits and oks the fits of
+// the regions it looked at, which still hold for the regions that did not
+// change.
+func mergeFragments(rs map[int32]*region, ws []int32, w, h int, lab []byte, minArea float64, fits map[int32]candidate, oks map[int32]bool) map[int32]bool {
 	// The usual note size, from regions that are clean notes.
 	var areas []float64
-	fits := map[int32]candidate{}
-	oks := map[int32]bool{}
 	for l, r := range rs {
 		if float64(r.count) < 0.1*minArea {
 			continue
@@ -1137,17 +1143,26 @@ func mergeFragments(rs map[int32]*region, ws []int32, w, h int, lab []byte, minA
 		}
 	}
 	if len(areas) == 0 {
-		return false
+		return nil
 	}
 	sort.Float64s(areas)
-	return mergeFragmentsMed(rs, ws, w, h, lab, areas[(len(areas)-1)/2])
+	return mergeFragmentsFits(rs, ws, w, h, lab, areas[(len(areas)-1)/2], fits, oks)
 }
 
-// mergeFragmentsMed is mergeFragments with the usual note area given.
+// mergeFragmentsMed is mergeFragments with the usual note area given; it
+// reports whether it merged any.
 func mergeFragmentsMed(rs map[int32]*region, ws []int32, w, h int, lab []byte, med float64) bool {
-	fits := map[int32]candidate{}
-	oks := map[int32]bool{}
+	return mergeFragmentsFits(rs, ws, w, h, lab, med, map[int32]candidate{}, map[int32]bool{}) != nil
+}
+
+// mergeFragmentsFits is mergeFragmentsMed with some regions' fits
+// (fitRegion's results) already made; it fits the rest, and returns the
+// changed labels as mergeFragments does.
+func mergeFragmentsFits(rs map[int32]*region, ws []int32, w, h int, lab []byte, med float64, fits map[int32]candidate, oks map[int32]bool) map[int32]bool {
 	for l, r := range rs {
+		if _, done := fits[l]; done {
+			continue
+		}
 		c, ok := fitRegion(r)
 		fits[l], oks[l] = c, ok
 	}
@@ -1219,7 +1234,7 @@ func mergeFragmentsMed(rs map[int32]*region, ws []int32, w, h int, lab []byte, m
 		cs = append(cs, cand{p, c.fit})
 	}
 	if len(cs) == 0 {
-		return false
+		return nil
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].fit > cs[j].fit })
 	to := map[int32]int32{}
@@ -1231,12 +1246,16 @@ func mergeFragmentsMed(rs map[int32]*region, ws []int32, w, h int, lab []byte, m
 		used[c.p.p], used[c.p.q] = true, true
 		to[c.p.q] = c.p.p
 	}
+	changed := map[int32]bool{}
+	for q, p := range to {
+		changed[q], changed[p] = true, true
+	}
 	for i, l := range ws {
 		if m, ok := to[l]; ok {
 			ws[i] = m
 		}
 	}
-	return true
+	return changed
 }
 
 // unionRegion returns the region covering both a and b (extents only).

@@ -158,6 +158,7 @@ func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Se
 		gocv.Resize(part, &fine, image.Point{}, 1/f2, 1/f2, gocv.InterpolationArea)
 		part.Close()
 		defer fine.Close()
+		stage("reduce again")
 		fw, fh := fine.Cols(), fine.Rows()
 		sx, sy = f2, f2
 		origin = pt{float64(r.Min.X), float64(r.Min.Y)}
