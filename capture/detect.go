@@ -255,57 +255,43 @@ func valleyMap(lab []byte, w, h int, need []byte) []byte {
 }
 
 // regions collects per-label extents of a label image (labels > minLabel).
+// It walks each row by runs of one label, in one pass.
 func regions(labels []int32, w, h int, minLabel int32) map[int32]*region {
-	maxL := minLabel
-	for _, l := range labels {
-		maxL = max(maxL, l)
-	}
 	rs := map[int32]*region{}
-	if maxL <= minLabel {
-		return rs
-	}
-	// Index by label while scanning: a map lookup per pixel is slow.
-	byLabel := make([]*region, maxL+1)
+	var byLabel []*region // indexed by label: a map lookup per run is slow
 	for y := 0; y < h; y++ {
 		row := labels[y*w : (y+1)*w]
-		for x, l := range row {
+		for x := 0; x < w; {
+			l := row[x]
 			if l <= minLabel {
+				x++
 				continue
+			}
+			x0 := x
+			for x < w && row[x] == l {
+				x++
+			}
+			if int(l) >= len(byLabel) {
+				byLabel = append(byLabel, make([]*region, int(l)+1-len(byLabel))...)
 			}
 			r := byLabel[l]
 			if r == nil {
-				r = &region{label: l, minX: x, maxX: x, minY: y, maxY: y}
+				r = &region{label: l, minX: x0, maxX: x - 1, minY: y, maxY: y}
 				byLabel[l] = r
+				rs[l] = r
 			}
-			r.count++
-			r.minX, r.maxX = min(r.minX, x), max(r.maxX, x)
+			r.count += x - x0
+			r.minX, r.maxX = min(r.minX, x0), max(r.maxX, x-1)
 			r.maxY = y
-		}
-	}
-	for _, r := range byLabel {
-		if r == nil {
-			continue
-		}
-		rs[r.label] = r
-		n := r.maxY - r.minY + 1
-		r.rowMin = make([]int32, n)
-		r.rowMax = make([]int32, n)
-		for i := range r.rowMin {
-			r.rowMin[i], r.rowMax[i] = -1, -1
-		}
-	}
-	for y := 0; y < h; y++ {
-		row := labels[y*w : (y+1)*w]
-		for x, l := range row {
-			if l <= minLabel {
-				continue
-			}
-			r := byLabel[l]
 			i := y - r.minY
-			if r.rowMin[i] < 0 {
-				r.rowMin[i] = int32(x)
+			for len(r.rowMin) <= i {
+				r.rowMin = append(r.rowMin, -1)
+				r.rowMax = append(r.rowMax, -1)
 			}
-			r.rowMax[i] = int32(x)
+			if r.rowMin[i] < 0 {
+				r.rowMin[i] = int32(x0)
+			}
+			r.rowMax[i] = int32(x - 1)
 		}
 	}
 	return rs
