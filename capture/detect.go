@@ -300,14 +300,21 @@ func regions(labels []int32, w, h int, minLabel int32) map[int32]*region {
 // hull returns the convex hull of a region from its row extremes, in pixel
 // corner coordinates (a pixel covers [x, x+1)).
 func (r *region) hull() []pt {
-	pts := make([]pt, 0, 4*len(r.rowMin))
-	for i := range r.rowMin {
-		if r.rowMin[i] < 0 {
+	// Row i covers the lines y and y+1: on each line only the leftmost
+	// and rightmost corner can be a vertex of the hull.
+	pts := make([]pt, 0, 2*len(r.rowMin)+2)
+	for k := 0; k <= len(r.rowMin); k++ {
+		lo, hi := int32(math.MaxInt32), int32(-1)
+		for _, i := range [2]int{k - 1, k} {
+			if i >= 0 && i < len(r.rowMin) && r.rowMin[i] >= 0 {
+				lo, hi = min(lo, r.rowMin[i]), max(hi, r.rowMax[i]+1)
+			}
+		}
+		if hi < 0 {
 			continue
 		}
-		y := float64(r.minY + i)
-		l, rr := float64(r.rowMin[i]), float64(r.rowMax[i])+1
-		pts = append(pts, pt{l, y}, pt{l, y + 1}, pt{rr, y}, pt{rr, y + 1})
+		y := float64(r.minY + k)
+		pts = append(pts, pt{float64(lo), y}, pt{float64(hi), y})
 	}
 	return convexHull(pts)
 }
@@ -1154,7 +1161,7 @@ func mergeFragmentsFits(rs map[int32]*region, ws []int32, w, h int, lab []byte, 
 	}
 
 	// Mean colour and neighbours (across the one-pixel watershed lines).
-	type acc struct{ a, b float64 }
+	type acc struct{ a, b int }
 	maxL := int32(1)
 	for _, l := range ws {
 		maxL = max(maxL, l)
@@ -1163,22 +1170,27 @@ func mergeFragmentsFits(rs map[int32]*region, ws []int32, w, h int, lab []byte, 
 	type pair struct{ p, q int32 }
 	touch := map[pair]int{}
 	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			i := y*w + x
-			l := ws[i]
+		row := ws[y*w : (y+1)*w]
+		lrow := lab[3*y*w : 3*(y+1)*w]
+		var below []int32
+		if y+2 < h {
+			below = ws[(y+2)*w : (y+3)*w]
+		}
+		for x, l := range row {
 			if l <= 1 {
 				continue
 			}
 			c := &col[l]
-			c.a += float64(lab[3*i+1])
-			c.b += float64(lab[3*i+2])
-			for _, j := range [2]int{i + 2, i + 2*w} {
-				if (j == i+2 && x+2 >= w) || j >= len(ws) {
-					continue
+			c.a += int(lrow[3*x+1])
+			c.b += int(lrow[3*x+2])
+			if x+2 < w {
+				if m := row[x+2]; m > 1 && m != l {
+					touch[pair{min(l, m), max(l, m)}]++
 				}
-				if m := ws[j]; m > 1 && m != l {
-					p := pair{min(l, m), max(l, m)}
-					touch[p]++
+			}
+			if below != nil {
+				if m := below[x]; m > 1 && m != l {
+					touch[pair{min(l, m), max(l, m)}]++
 				}
 			}
 		}
@@ -1209,7 +1221,7 @@ func mergeFragmentsFits(rs map[int32]*region, ws []int32, w, h int, lab []byte, 
 			continue
 		}
 		cp, cq := &col[p.p], &col[p.q]
-		if math.Hypot(cp.a/float64(rp.count)-cq.a/float64(rq.count), cp.b/float64(rp.count)-cq.b/float64(rq.count)) > 10 {
+		if math.Hypot(float64(cp.a)/float64(rp.count)-float64(cq.a)/float64(rq.count), float64(cp.b)/float64(rp.count)-float64(cq.b)/float64(rq.count)) > 10 {
 			continue
 		}
 		u := unionRegion(rp, rq)

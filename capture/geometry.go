@@ -1,8 +1,10 @@
 package capture
 
 import (
+	"cmp"
 	"image"
 	"math"
+	"slices"
 	"sort"
 
 	"wallscan"
@@ -124,11 +126,11 @@ func convexHull(pts []pt) []pt {
 		return append([]pt(nil), pts...)
 	}
 	p := append([]pt(nil), pts...)
-	sort.Slice(p, func(i, j int) bool {
-		if p[i].X != p[j].X {
-			return p[i].X < p[j].X
+	slices.SortFunc(p, func(a, b pt) int {
+		if c := cmp.Compare(a.X, b.X); c != 0 {
+			return c
 		}
-		return p[i].Y < p[j].Y
+		return cmp.Compare(a.Y, b.Y)
 	})
 	h := make([]pt, 0, 2*len(p))
 	for _, q := range p {
