@@ -126,16 +126,28 @@ func maskMat(b []byte, w, h int) gocv.Mat {
 	return m
 }
 
+// intoGo returns the data of m, which OpenCV was asked to write into the
+// Go buffer buf that m wraps: buf itself, or a copy should OpenCV have
+// made m new memory. (Writing into Go memory spares a C allocation and a
+// copy per step; fresh memory costs page faults.)
+func intoGo(m gocv.Mat, buf []byte) []byte {
+	d, _ := m.DataPtrUint8()
+	if len(d) == len(buf) && len(d) > 0 && &d[0] == &buf[0] {
+		return buf
+	}
+	return append(buf[:0], d...)
+}
+
 func morph(src []byte, w, h int, op gocv.MorphType, k int) []byte {
 	s := maskMat(src, w, h)
 	defer s.Close()
-	d := gocv.NewMat()
+	out := make([]byte, w*h)
+	d := maskMat(out, w, h)
 	defer d.Close()
 	kernel := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(k, k))
 	defer kernel.Close()
 	gocv.MorphologyEx(s, &d, op, kernel)
-	out, _ := d.DataPtrUint8()
-	return append([]byte(nil), out...)
+	return intoGo(d, out)
 }
 
 // fillHoles fills every hole inside the mask's outer contours: text, glare
@@ -145,11 +157,11 @@ func fillHoles(mask []byte, w, h int) []byte {
 	defer s.Close()
 	cs := gocv.FindContours(s, gocv.RetrievalExternal, gocv.ChainApproxSimple)
 	defer cs.Close()
-	d := gocv.NewMatWithSize(h, w, gocv.MatTypeCV8UC1)
+	out := make([]byte, w*h)
+	d := maskMat(out, w, h)
 	defer d.Close()
 	gocv.DrawContours(&d, cs, -1, white8, -1)
-	out, _ := d.DataPtrUint8()
-	return append([]byte(nil), out...)
+	return intoGo(d, out)
 }
 
 // edgeMap returns the colour step at each pixel: the largest Lab difference
@@ -203,12 +215,8 @@ func edgeMap(lab []byte, w, h int, need []byte) []byte {
 
 // inkMask marks writing and its rim: pixels much darker than the
 // brightest paper around them, grown by a pixel. Colour steps there are
-// the writing, not the border of a note.
-func inkMask(lab []byte, w, h int) []byte {
-	L := make([]byte, w*h)
-	for i := range L {
-		L[i] = lab[3*i]
-	}
+// the writing, not the border of a note. L is the lightness channel.
+func inkMask(L []byte, w, h int) []byte {
 	lmax := morph(L, w, h, gocv.MorphDilate, inkWindow)
 	ink := make([]byte, w*h)
 	for i, v := range L {
@@ -222,14 +230,11 @@ func inkMask(lab []byte, w, h int) []byte {
 // valleyMap returns, per pixel, how much darker it is than the pixels
 // valleyReach steps away on both sides, in the direction where that is
 // most: thin dark lines such as shadows between overlapping notes. With
-// need set, it looks only at the pixels need marks (the rest are 0).
-func valleyMap(lab []byte, w, h int, need []byte) []byte {
+// need set, it looks only at the pixels need marks (the rest are 0). L is
+// the lightness channel.
+func valleyMap(L []byte, w, h int, need []byte) []byte {
 	const r = valleyReach
 	out := make([]byte, w*h)
-	L := make([]byte, w*h)
-	for i := range L {
-		L[i] = lab[3*i]
-	}
 	for y := r; y < h-r; y++ {
 		up, mid, down := L[(y-r)*w:(y-r+1)*w], L[y*w:(y+1)*w], L[(y+r)*w:(y+r+1)*w]
 		o := out[y*w : (y+1)*w]
@@ -330,11 +335,11 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cand
 	blur := gocv.NewMat()
 	defer blur.Close()
 	gocv.MedianBlur(small, &blur, 5)
-	labM := gocv.NewMat()
+	lab = make([]byte, 3*w*h)
+	labM, _ := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC3, lab)
 	defer labM.Close()
 	gocv.CvtColor(blur, &labM, gocv.ColorBGRToLab)
-	lp, _ := labM.DataPtrUint8()
-	lab = append([]byte(nil), lp...)
+	lab = intoGo(labM, lab)
 
 	stage("blur+lab")
 	if wall != nil {
@@ -354,8 +359,12 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cand
 	// region's edge at most).
 	bgMask := morph(fg, w, h, gocv.MorphDilate, 7)
 	edges := edgeMap(lab, w, h, bgMask)
-	valleys := valleyMap(lab, w, h, bgMask)
-	ink := inkMask(lab, w, h)
+	L := make([]byte, w*h)
+	for i := range L {
+		L[i] = lab[3*i]
+	}
+	valleys := valleyMap(L, w, h, bgMask)
+	ink := inkMask(L, w, h)
 	seed := make([]byte, w*h)
 	for i := range seed {
 		if fg[i] != 0 && edges[i] < edgeThreshold && valleys[i] < valleyThreshold {
@@ -404,9 +413,15 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cand
 			markers[i] = 1
 		}
 	}
-	mk, _ := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV32SC1, unsafe.Slice((*byte)(unsafe.Pointer(&markers[0])), 4*len(markers)))
+	mb := unsafe.Slice((*byte)(unsafe.Pointer(&markers[0])), 4*len(markers))
+	mk, _ := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV32SC1, mb)
 	gocv.Watershed(blur, &mk)
-	ws := append([]int32(nil), int32s(mk)...)
+	ws := int32s(mk) // the watershed labels markers in place
+	if &ws[0] == &markers[0] {
+		ws = markers
+	} else {
+		ws = append([]int32(nil), ws...)
+	}
 	mk.Close()
 	// Watershed lines (-1) and pixels outside the note mask are no note.
 	for i := range ws {
