@@ -99,7 +99,8 @@ func estimateBackground(lab []byte, w, h int) *background {
 		t [6]float64
 		v [3]float64
 	}
-	var ss []sample
+	// At most one sample per grid point: allocate once, not by doubling.
+	ss := make([]sample, 0, ((h+bgSampleStep-1)/bgSampleStep)*((w+bgSampleStep-1)/bgSampleStep))
 	for y := 0; y < h; y += bgSampleStep {
 		for x := 0; x < w; x += bgSampleStep {
 			i := 3 * (y*w + x)

@@ -91,7 +91,7 @@ func samplePaper(lab, bgr []byte, w, h int, q quad) paperStats {
 	if (maxX-minX)*(maxY-minY) > 40000 {
 		step = 2
 	}
-	var idx []int
+	idx := make([]int, 0, max((maxY-minY)/step+1, 0)*max((maxX-minX)/step+1, 0))
 	for y := minY; y <= maxY; y += step {
 		for x := minX; x <= maxX; x += step {
 			if inside(in, pt{float64(x) + 0.5, float64(y) + 0.5}) {

@@ -150,6 +150,16 @@ func morph(src []byte, w, h int, op gocv.MorphType, k int) []byte {
 	return intoGo(d, out)
 }
 
+// morphInPlace is morph writing over src, for a mask not needed after.
+func morphInPlace(src []byte, w, h int, op gocv.MorphType, k int) []byte {
+	s := maskMat(src, w, h)
+	defer s.Close()
+	kernel := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(k, k))
+	defer kernel.Close()
+	gocv.MorphologyEx(s, &s, op, kernel)
+	return intoGo(s, src)
+}
+
 // fillHoles fills every hole inside the mask's outer contours: text, glare
 // and shadows inside a note become note.
 func fillHoles(mask []byte, w, h int) []byte {
@@ -224,7 +234,7 @@ func inkMask(L []byte, w, h int) []byte {
 			ink[i] = 255
 		}
 	}
-	return morph(ink, w, h, gocv.MorphDilate, 5)
+	return morphInPlace(ink, w, h, gocv.MorphDilate, 5)
 }
 
 // valleyMap returns, per pixel, how much darker it is than the pixels
@@ -349,8 +359,8 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cand
 	}
 	stage("background")
 	fg = bg.foreground(lab, fgThreshold)
-	fg = morph(fg, w, h, gocv.MorphOpen, fgOpen)
-	fg = morph(fg, w, h, gocv.MorphClose, 5)
+	fg = morphInPlace(fg, w, h, gocv.MorphOpen, fgOpen)
+	fg = morphInPlace(fg, w, h, gocv.MorphClose, 5)
 	fg = fillHoles(fg, w, h)
 	stage("foreground")
 
@@ -371,7 +381,7 @@ func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cand
 			seed[i] = 255
 		}
 	}
-	seed = morph(seed, w, h, gocv.MorphOpen, 5)
+	seed = morphInPlace(seed, w, h, gocv.MorphOpen, 5)
 	if debugMask != nil {
 		debugMask("lab-L", func() []byte {
 			g := make([]byte, w*h)
