@@ -342,7 +342,7 @@ func (r *region) hull() []pt {
 // model it used and the note mask.
 func (s *Segmenter) detect(small gocv.Mat, wall *background, area float64) (cands []candidate, lab []byte, bg *background, fg []byte) {
 	w, h := small.Cols(), small.Rows()
-	blur := gocv.NewMat()
+	blur := goMat(w, h)
 	defer blur.Close()
 	gocv.MedianBlur(small, &blur, 5)
 	lab = make([]byte, 3*w*h)

@@ -128,13 +128,13 @@ func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Se
 	var half gocv.Mat
 	if f > 1 {
 		even := full.Region(image.Rect(0, 0, W&^1, H&^1))
-		half = gocv.NewMat()
+		half = goMat(W/2, H/2)
 		gocv.Resize(even, &half, image.Pt(W/2, H/2), 0, 0, gocv.InterpolationArea)
 		even.Close()
 		defer half.Close()
 		small = half
 		if f > 2 {
-			small = gocv.NewMat()
+			small = goMat(W/f, H/f)
 			gocv.Resize(half, &small, image.Pt(W/f, H/f), 0, 0, gocv.InterpolationArea)
 			defer small.Close()
 		}
@@ -165,17 +165,20 @@ func (s *Segmenter) segmentMat(ctx context.Context, full gocv.Mat) (*wallscan.Se
 		win := noteWindow(fg, w, h, s.opts.MinNoteArea*float64(w*h), side)
 		x0, y0 := win.Min.X*W/w/q*q, win.Min.Y*H/h/q*q
 		r := image.Rect(x0, y0, min(W, (win.Max.X*W/w+q)/q*q), min(H, (win.Max.Y*H/h+q)/q*q))
-		fine := gocv.NewMat()
+		var fine gocv.Mat
 		if f2 >= 2 {
 			// From the half-size photo, on even photo pixels.
 			x0, y0 = x0&^1, y0&^1
 			hr := image.Rect(x0/2, y0/2, (r.Max.X+1)/2, (r.Max.Y+1)/2).Intersect(image.Rect(0, 0, half.Cols(), half.Rows()))
 			r = image.Rect(x0, y0, 2*hr.Max.X, 2*hr.Max.Y)
 			part := half.Region(hr)
-			gocv.Resize(part, &fine, image.Pt(int(math.Round(float64(r.Dx())/f2)), int(math.Round(float64(r.Dy())/f2))), 0, 0, gocv.InterpolationArea)
+			size := image.Pt(int(math.Round(float64(r.Dx())/f2)), int(math.Round(float64(r.Dy())/f2)))
+			fine = goMat(size.X, size.Y)
+			gocv.Resize(part, &fine, size, 0, 0, gocv.InterpolationArea)
 			part.Close()
 		} else {
 			part := full.Region(r)
+			fine = gocv.NewMat()
 			gocv.Resize(part, &fine, image.Point{}, 1/f2, 1/f2, gocv.InterpolationArea)
 			part.Close()
 		}
@@ -254,16 +257,28 @@ func (s *Segmenter) crop(full gocv.Mat, q quad) (image.Image, error) {
 // bgrToRGBA copies an 8-bit BGR Mat into an *image.RGBA.
 func bgrToRGBA(m gocv.Mat) (*image.RGBA, error) {
 	w, h := m.Cols(), m.Rows()
-	rgba := gocv.NewMat()
-	defer rgba.Close()
-	gocv.CvtColor(m, &rgba, gocv.ColorBGRToRGBA)
-	src, err := rgba.DataPtrUint8()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	// OpenCV converts straight into the image's pixels.
+	rgba, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC4, img.Pix)
 	if err != nil {
 		return nil, err
 	}
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	copy(img.Pix, src)
+	defer rgba.Close()
+	gocv.CvtColor(m, &rgba, gocv.ColorBGRToRGBA)
+	if src, err := rgba.DataPtrUint8(); err != nil {
+		return nil, err
+	} else if len(src) > 0 && &src[0] != &img.Pix[0] {
+		copy(img.Pix, src)
+	}
 	return img, nil
+}
+
+// goMat returns a w x h 8-bit BGR Mat in Go memory, for OpenCV to write
+// into: the Go heap reuses its memory, where each fresh OpenCV buffer of
+// this size costs page faults.
+func goMat(w, h int) gocv.Mat {
+	m, _ := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC3, make([]byte, 3*w*h))
+	return m
 }
 
 // readingOrder sorts notes into rows, top to bottom, each left to right. A
