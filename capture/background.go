@@ -119,19 +119,19 @@ func estimateBackground(lab []byte, w, h int) *background {
 		return b
 	}
 	inl := make([]bool, len(ss))
+	// res holds each sample's residuals under the model of the last
+	// iteration, worked out once for its spread and its inliers.
+	res := make([][3]float64, len(ss))
 	for iter := 0; iter < 3; iter++ {
-		// Inliers by the current model.
+		// Inliers by the current model (all of them at first).
 		n := 0
-		for k, s := range ss {
+		for k := range ss {
 			ok := true
 			for c := range 3 {
-				if math.Abs(s.v[c]-dot6(b.coef[c], s.t)) > bgInlierK*b.sigma[c]+2 {
+				if iter > 0 && res[k][c] > bgInlierK*b.sigma[c]+2 {
 					ok = false
 					break
 				}
-			}
-			if iter == 0 {
-				ok = true
 			}
 			inl[k] = ok
 			if ok {
@@ -145,7 +145,8 @@ func estimateBackground(lab []byte, w, h int) *background {
 		// same for the three channels.
 		var ata [6][6]float64
 		var atb [3][6]float64
-		for k, s := range ss {
+		for k := range ss {
+			s := &ss[k]
 			if !inl[k] {
 				continue
 			}
@@ -172,9 +173,11 @@ func estimateBackground(lab []byte, w, h int) *background {
 			// Median absolute residual, from a histogram in quarter units.
 			var hist [256]int
 			cnt := 0
-			for k, s := range ss {
+			for k := range ss {
+				s := &ss[k]
+				res[k][c] = math.Abs(s.v[c] - dot6(b.coef[c], s.t))
 				if inl[k] {
-					r := int(math.Abs(s.v[c]-dot6(b.coef[c], s.t)) * 4)
+					r := int(res[k][c] * 4)
 					hist[min(r, 255)]++
 					cnt++
 				}
@@ -273,9 +276,10 @@ func (b *background) foreground(lab []byte, limit int) []byte {
 		o := out[y*w : (y+1)*w]
 		r0, r1, r2 := row[0][:w], row[1][:w], row[2][:w]
 		for x := range o {
-			dl := (float64(px[3*x]) - r0[x]) * iL
-			da := (float64(px[3*x+1]) - r1[x]) * iA
-			db := (float64(px[3*x+2]) - r2[x]) * iB
+			p := px[3*x : 3*x+3 : 3*x+3]
+			dl := (float64(p[0]) - r0[x]) * iL
+			da := (float64(p[1]) - r1[x]) * iA
+			db := (float64(p[2]) - r2[x]) * iB
 			if dl*dl+da*da+db*db >= lim2 {
 				o[x] = 255
 			}

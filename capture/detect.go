@@ -256,12 +256,14 @@ func valleyMap(L []byte, w, h int, need []byte) []byte {
 			if nr != nil && nr[x] == 0 {
 				continue
 			}
-			// Across: horizontal, vertical and both diagonals.
-			a := min(mid[x-r], mid[x+r])
-			a = max(a, min(up[x], down[x]))
-			a = max(a, min(up[x-r], down[x+r]))
-			a = max(a, min(up[x+r], down[x-r]))
-			if c := mid[x]; a > c {
+			// Across: horizontal, vertical and both diagonals. (Windows of
+			// fixed length spare the bounds checks.)
+			u, m, d := up[x-r:x+r+1:x+r+1], mid[x-r:x+r+1:x+r+1], down[x-r:x+r+1:x+r+1]
+			a := min(m[0], m[2*r])
+			a = max(a, min(u[r], d[r]))
+			a = max(a, min(u[0], d[2*r]))
+			a = max(a, min(u[2*r], d[0]))
+			if c := m[r]; a > c {
 				o[x] = a - c
 			}
 		}
