@@ -216,7 +216,14 @@ func edgeMap(lab []byte, w, h int, need []byte) []byte {
 		// Row y gets the steps of rows y-1 and y, each at x-1 and x.
 		o := out[y*w : (y+1)*w]
 		o[0] = max(step[0], prev[0])
+		var nr []byte
+		if need != nil {
+			nr = need[y*w : (y+1)*w]
+		}
 		for x := 1; x < w; x++ {
+			if nr != nil && nr[x] == 0 {
+				continue
+			}
 			o[x] = max(step[x], step[x-1], prev[x], prev[x-1])
 		}
 	}
@@ -1320,14 +1327,19 @@ func (sp *splitter) cutAtLines(mask []byte, rect image.Rectangle) []candidate {
 	side := math.Sqrt(sp.medArea)
 	inner := morph(mask, rw, rh, gocv.MorphErode, 7)
 	lines := make([]byte, rw*rh)
+	on := 0
 	for y := 0; y < rh; y++ {
 		for x := 0; x < rw; x++ {
 			i := y*rw + x
 			j := (y+rect.Min.Y)*sp.w + x + rect.Min.X
 			if inner[i] != 0 && sp.ink[j] == 0 && (sp.edges[j] >= lineEdgeThreshold || sp.valleys[j] >= lineEdgeThreshold) {
 				lines[i] = 255
+				on++
 			}
 		}
+	}
+	if on < int(0.3*side) {
+		return nil // too few votes for any line
 	}
 	lm := maskMat(lines, rw, rh)
 	defer lm.Close()
