@@ -193,3 +193,86 @@ func TestNoteWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestRegionsAndHull checks the run-walking regions and the hull from
+// line ends against the plain definitions (every pixel, all four corners
+// of each row's ends) on random label images with gaps and shared rows.
+func TestRegionsAndHull(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		w, h     int
+		labels   int
+		minLabel int32
+		seed     uint64
+	}{
+		{"two labels", 40, 30, 2, 0, 1},
+		{"many labels above 1", 64, 48, 9, 1, 2},
+		{"thin", 5, 80, 3, 0, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Blobs of labels: random rectangles and discs, drawn over
+			// each other, so regions have gaps and ragged rows.
+			lb := make([]int32, tc.w*tc.h)
+			s := tc.seed
+			rnd := func(n int) int {
+				s = s*6364136223846793005 + 1442695040888963407
+				return int((s >> 33) % uint64(n))
+			}
+			for range 12 {
+				l := int32(rnd(tc.labels + 1))
+				cx, cy, r := rnd(tc.w), rnd(tc.h), 1+rnd(8)
+				disc := rnd(2) == 0
+				for y := max(cy-r, 0); y < min(cy+r, tc.h); y++ {
+					for x := max(cx-r, 0); x < min(cx+r, tc.w); x++ {
+						if !disc || (x-cx)*(x-cx)+(y-cy)*(y-cy) <= r*r {
+							lb[y*tc.w+x] = l
+						}
+					}
+				}
+			}
+			rs := regions(lb, tc.w, tc.h, tc.minLabel)
+			seen := map[int32]int{}
+			for i, l := range lb {
+				if l <= tc.minLabel {
+					continue
+				}
+				seen[l]++
+				r := rs[l]
+				if r == nil {
+					t.Fatalf("label %d missing", l)
+				}
+				x, y := i%tc.w, i/tc.w
+				if x < r.minX || x > r.maxX || y < r.minY || y > r.maxY {
+					t.Fatalf("label %d pixel (%d,%d) outside %d,%d-%d,%d", l, x, y, r.minX, r.minY, r.maxX, r.maxY)
+				}
+				k := y - r.minY
+				if int(r.rowMin[k]) > x || int(r.rowMax[k]) < x {
+					t.Fatalf("label %d row %d ends %d..%d miss x %d", l, y, r.rowMin[k], r.rowMax[k], x)
+				}
+			}
+			if got, want := len(rs), len(seen); got != want {
+				t.Fatalf("regions = %d, want %d", got, want)
+			}
+			for l, r := range rs {
+				if got, want := r.count, seen[l]; got != want {
+					t.Errorf("label %d count = %d, want %d", l, got, want)
+				}
+				if got, want := len(r.rowMin), r.maxY-r.minY+1; got != want {
+					t.Errorf("label %d rows = %d, want %d", l, got, want)
+				}
+				var pts []pt
+				for k := range r.rowMin {
+					if r.rowMin[k] < 0 {
+						continue
+					}
+					y := float64(r.minY + k)
+					lo, hi := float64(r.rowMin[k]), float64(r.rowMax[k])+1
+					pts = append(pts, pt{lo, y}, pt{lo, y + 1}, pt{hi, y}, pt{hi, y + 1})
+				}
+				if got, want := fmt.Sprint(r.hull()), fmt.Sprint(convexHull(pts)); got != want {
+					t.Errorf("label %d hull = %s, want %s", l, got, want)
+				}
+			}
+		})
+	}
+}
