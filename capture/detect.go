@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"maps"
 	"math"
 	"sort"
 	"unsafe"
@@ -1152,10 +1153,10 @@ func mergeEnclosedSeeds(lb []int32, n, w, h int, lab []byte, minSeed float64) {
 
 // mergeFragments joins neighbouring regions of one colour that together
 // make one clean note of about the usual size: a note that its own writing
-// or a crease cut in two. It relabels ws and returns the labels whose
-// regions changed (nil for none). It records in fits and oks the fits of
-// the regions it looked at, which still hold for the regions that did not
-// change.
+// or a crease cut in two or three. It relabels ws and returns the labels
+// whose regions changed (nil for none). It records in fits and oks the fits
+// of the regions it looked at, which still hold for the regions that did
+// not change.
 func mergeFragments(rs map[int32]*region, ws []int32, w, h int, lab []byte, minArea float64, fits map[int32]candidate, oks map[int32]bool) map[int32]bool {
 	// The usual note size, from regions that are clean notes.
 	var areas []float64
@@ -1182,9 +1183,16 @@ func mergeFragmentsMed(rs map[int32]*region, ws []int32, w, h int, lab []byte, m
 	return mergeFragmentsFits(rs, ws, w, h, lab, med, map[int32]candidate{}, map[int32]bool{}) != nil
 }
 
+// maxMergeRounds bounds the rounds of mergeFragmentsFits.
+const maxMergeRounds = 3
+
 // mergeFragmentsFits is mergeFragmentsMed with some regions' fits
 // (fitRegion's results) already made; it fits the rest, and returns the
-// changed labels as mergeFragments does.
+// changed labels as mergeFragments does. It leaves rs out of date.
+//
+// Each round joins a region with one neighbour at most, so a note that two
+// lines of writing cut in three comes together in the second round; rounds
+// after the first look only around the regions just joined.
 func mergeFragmentsFits(rs map[int32]*region, ws []int32, w, h int, lab []byte, med float64, fits map[int32]candidate, oks map[int32]bool) map[int32]bool {
 	for l, r := range rs {
 		if _, done := fits[l]; done {
@@ -1193,99 +1201,136 @@ func mergeFragmentsFits(rs map[int32]*region, ws []int32, w, h int, lab []byte, 
 		c, ok := fitRegion(r)
 		fits[l], oks[l] = c, ok
 	}
+	rs = maps.Clone(rs) // joined regions replace their parts below
 
-	// Mean colour and neighbours (across the one-pixel watershed lines).
-	type acc struct{ a, b int }
+	// Mean colours, kept up to date as regions join.
 	maxL := int32(1)
 	for _, l := range ws {
 		maxL = max(maxL, l)
 	}
+	type acc struct{ a, b, n int }
 	col := make([]acc, maxL+1)
-	type pair struct{ p, q int32 }
-	touch := map[pair]int{}
-	for y := 0; y < h; y++ {
-		row := ws[y*w : (y+1)*w]
-		lrow := lab[3*y*w : 3*(y+1)*w]
-		var below []int32
-		if y+2 < h {
-			below = ws[(y+2)*w : (y+3)*w]
+	for i, l := range ws {
+		if l > 1 {
+			col[l].a += int(lab[3*i+1])
+			col[l].b += int(lab[3*i+2])
+			col[l].n++
 		}
-		for x, l := range row {
-			if l <= 1 {
+	}
+	mean := func(l int32) (float64, float64) {
+		c := col[l]
+		return float64(c.a) / float64(c.n), float64(c.b) / float64(c.n)
+	}
+
+	var changed map[int32]bool
+	within := image.Rect(0, 0, w, h)
+	for range maxMergeRounds {
+		// Neighbours, across the one-pixel watershed lines.
+		type pair struct{ p, q int32 }
+		touch := map[pair]int{}
+		for y := within.Min.Y; y < within.Max.Y; y++ {
+			row := ws[y*w : (y+1)*w]
+			var below []int32
+			if y+2 < h {
+				below = ws[(y+2)*w : (y+3)*w]
+			}
+			for x := within.Min.X; x < within.Max.X; x++ {
+				l := row[x]
+				if l <= 1 {
+					continue
+				}
+				if x+2 < w {
+					if m := row[x+2]; m > 1 && m != l {
+						touch[pair{min(l, m), max(l, m)}]++
+					}
+				}
+				if below != nil {
+					if m := below[x]; m > 1 && m != l {
+						touch[pair{min(l, m), max(l, m)}]++
+					}
+				}
+			}
+		}
+		type cand struct {
+			p   pair
+			u   *region
+			c   candidate
+			fit float64
+		}
+		var cs []cand
+		for p, n := range touch {
+			rp, rq := rs[p.p], rs[p.q]
+			if rp == nil || rq == nil || n < 4 {
 				continue
 			}
-			c := &col[l]
-			c.a += int(lrow[3*x+1])
-			c.b += int(lrow[3*x+2])
-			if x+2 < w {
-				if m := row[x+2]; m > 1 && m != l {
-					touch[pair{min(l, m), max(l, m)}]++
+			if _, ok := fits[p.p]; !ok {
+				continue
+			}
+			if _, ok := fits[p.q]; !ok {
+				continue
+			}
+			// Only fragments: at least one part is not a whole note.
+			fragP := !oks[p.p] || float64(rp.count) < 0.75*med
+			fragQ := !oks[p.q] || float64(rq.count) < 0.75*med
+			if !fragP && !fragQ {
+				continue
+			}
+			if float64(rp.count+rq.count) > 1.35*med {
+				continue
+			}
+			ap, bp := mean(p.p)
+			aq, bq := mean(p.q)
+			if math.Hypot(ap-aq, bp-bq) > 10 {
+				continue
+			}
+			u := unionRegion(rp, rq)
+			c, ok := fitRegion(u)
+			if !ok {
+				continue
+			}
+			cs = append(cs, cand{p, u, c, c.fit})
+		}
+		if len(cs) == 0 {
+			break
+		}
+		sort.Slice(cs, func(i, j int) bool {
+			if cs[i].fit != cs[j].fit {
+				return cs[i].fit > cs[j].fit
+			}
+			return cs[i].p.p < cs[j].p.p || cs[i].p.p == cs[j].p.p && cs[i].p.q < cs[j].p.q
+		})
+		if changed == nil {
+			changed = map[int32]bool{}
+		}
+		used := map[int32]bool{}
+		within = image.Rectangle{}
+		for _, c := range cs {
+			p, q := c.p.p, c.p.q
+			if used[p] || used[q] {
+				continue
+			}
+			used[p], used[q] = true, true
+			changed[p], changed[q] = true, true
+			rq := rs[q]
+			for y := rq.minY; y <= rq.maxY; y++ {
+				for x := rq.minX; x <= rq.maxX; x++ {
+					if ws[y*w+x] == q {
+						ws[y*w+x] = p
+					}
 				}
 			}
-			if below != nil {
-				if m := below[x]; m > 1 && m != l {
-					touch[pair{min(l, m), max(l, m)}]++
-				}
-			}
+			col[p].a += col[q].a
+			col[p].b += col[q].b
+			col[p].n += col[q].n
+			c.u.label = p
+			rs[p] = c.u
+			delete(rs, q)
+			fits[p], oks[p] = c.c, true
+			delete(fits, q)
+			delete(oks, q)
+			within = within.Union(image.Rect(c.u.minX-2, c.u.minY-2, c.u.maxX+3, c.u.maxY+3))
 		}
-	}
-	type cand struct {
-		p   pair
-		fit float64
-	}
-	var cs []cand
-	for p, n := range touch {
-		rp, rq := rs[p.p], rs[p.q]
-		if rp == nil || rq == nil || n < 4 {
-			continue
-		}
-		if _, ok := fits[p.p]; !ok {
-			continue
-		}
-		if _, ok := fits[p.q]; !ok {
-			continue
-		}
-		// Only fragments: at least one part is not a whole note.
-		fragP := !oks[p.p] || float64(rp.count) < 0.75*med
-		fragQ := !oks[p.q] || float64(rq.count) < 0.75*med
-		if !fragP && !fragQ {
-			continue
-		}
-		if float64(rp.count+rq.count) > 1.35*med {
-			continue
-		}
-		cp, cq := &col[p.p], &col[p.q]
-		if math.Hypot(float64(cp.a)/float64(rp.count)-float64(cq.a)/float64(rq.count), float64(cp.b)/float64(rp.count)-float64(cq.b)/float64(rq.count)) > 10 {
-			continue
-		}
-		u := unionRegion(rp, rq)
-		c, ok := fitRegion(u)
-		if !ok {
-			continue
-		}
-		cs = append(cs, cand{p, c.fit})
-	}
-	if len(cs) == 0 {
-		return nil
-	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].fit > cs[j].fit })
-	to := map[int32]int32{}
-	used := map[int32]bool{}
-	for _, c := range cs {
-		if used[c.p.p] || used[c.p.q] {
-			continue
-		}
-		used[c.p.p], used[c.p.q] = true, true
-		to[c.p.q] = c.p.p
-	}
-	changed := map[int32]bool{}
-	for q, p := range to {
-		changed[q], changed[p] = true, true
-	}
-	for i, l := range ws {
-		if m, ok := to[l]; ok {
-			ws[i] = m
-		}
+		within = within.Intersect(image.Rect(0, 0, w, h))
 	}
 	return changed
 }

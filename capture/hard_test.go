@@ -80,6 +80,24 @@ func TestSegmentHardCases(t *testing.T) {
 				drawnNote{q: square(790, 560, 290, -2), paper: paperPink}),
 		},
 		{
+			// Two lines of writing that run from edge to edge cut a
+			// note's region in three; the parts are one note, not an
+			// oblong note with its last line lost.
+			name:  "writing cuts a note in three",
+			wall:  wallWhite,
+			notes: append(squares(120, 4), drawnNote{q: square(600, 560, 290, 0), paper: paperYellow}),
+			draw: func(img *image.RGBA) {
+				for _, y := range []int{560 + 150, 560 + 215} {
+					for dy := range 6 {
+						for x := 600 + 4; x < 600+290-4; x++ {
+							o := img.PixOffset(x, y+dy)
+							img.Pix[o], img.Pix[o+1], img.Pix[o+2] = 40, 40, 50
+						}
+					}
+				}
+			},
+		},
+		{
 			// Marker ink on a whiteboard: a ring around a group is no note,
 			// and must not join the notes into one region.
 			name: "marker ring on a whiteboard",
