@@ -48,26 +48,34 @@ func BenchmarkSegment(b *testing.B) {
 		b.Run(string(lv), func(b *testing.B) {
 			data := benchPhoto(b, 4000, 3000, lv)
 			seg := NewSegmenter(Options{})
-			var times, cpu []time.Duration
-			b.ResetTimer()
-			for b.Loop() {
-				t0, c0 := time.Now(), cpuTime()
+			medians(b, func() {
 				if _, err := seg.Segment(context.Background(), data); err != nil {
 					b.Fatal(err)
 				}
-				times = append(times, time.Since(t0))
-				cpu = append(cpu, cpuTime()-c0)
-			}
-			med := func(d []time.Duration) float64 {
-				sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-				return float64(d[len(d)/2].Microseconds()) / 1000
-			}
-			// On a shared machine the wall time includes waiting for a
-			// core; the CPU time of the process is the cost itself.
-			b.ReportMetric(med(times), "ms-median")
-			b.ReportMetric(med(cpu), "cpu-ms-median")
+			})
 		})
 	}
+}
+
+// medians runs op in the benchmark loop and reports the median wall time
+// and CPU time of one run, in ms. On a shared machine the wall time
+// includes waiting for a core; the CPU time of the process is the cost
+// itself.
+func medians(b *testing.B, op func()) {
+	var times, cpu []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0, c0 := time.Now(), cpuTime()
+		op()
+		times = append(times, time.Since(t0))
+		cpu = append(cpu, cpuTime()-c0)
+	}
+	med := func(d []time.Duration) float64 {
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		return float64(d[len(d)/2].Microseconds()) / 1000
+	}
+	b.ReportMetric(med(times), "ms-median")
+	b.ReportMetric(med(cpu), "cpu-ms-median")
 }
 
 // BenchmarkSegmentPeakMemory segments a 24 MP (6000x4000) photo in a fresh

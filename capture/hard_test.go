@@ -117,22 +117,7 @@ func TestSegmentHardCases(t *testing.T) {
 			if tt.draw != nil {
 				tt.draw(img)
 			}
-			got, err := seg.Segment(context.Background(), encodeJPEG(t, img))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, want := len(got.Notes), len(tt.notes); got != want {
-				t.Errorf("found %d notes, want %d", got, want)
-			}
-			truth := make([]quad, len(tt.notes))
-			for i, n := range tt.notes {
-				truth[i] = n.q
-			}
-			for i, v := range matchNotes(truth, got) {
-				if v < 0.8 {
-					t.Errorf("note %d: IoU %.2f, want >= 0.8", i, v)
-				}
-			}
+			segmentDrawn(t, seg, img, tt.notes, 0.8)
 		})
 	}
 }

@@ -41,24 +41,10 @@ func truthIDs(truth []synth.TruthNote, seg *wallscan.Segmentation) []int {
 
 func evalShots(tb testing.TB, opt synth.Options, shots int) shotScore {
 	tb.Helper()
-	walls, err := synth.GenerateShots(opt, shots)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	seg := NewSegmenter(Options{})
-	var in []WallShot
-	var ids [][]int
-	for _, w := range walls {
-		data, err := w.JPEG(w.Quality)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		s, err := seg.Segment(context.Background(), data)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		in = append(in, WallShot{Photo: data, Seg: s})
-		ids = append(ids, truthIDs(w.Notes, s))
+	segmented, ids := segmentedShots(tb, opt, shots)
+	in := make([]WallShot, len(segmented))
+	for i, s := range segmented {
+		in[i] = WallShot{Photo: s.Photo, Seg: s.Segmentation}
 	}
 	dups, err := MatchShots(context.Background(), in)
 	if err != nil {

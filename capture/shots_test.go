@@ -2,9 +2,7 @@ package capture
 
 import (
 	"context"
-	"sort"
 	"testing"
-	"time"
 
 	"wallscan"
 	"wallscan/synth"
@@ -261,24 +259,13 @@ func BenchmarkMatchShots(b *testing.B) {
 		b.Run(map[int]string{2: "photos=2", 10: "photos=10"}[n], func(b *testing.B) {
 			shots := shotsForBench(b, n)
 			m := NewShotMatcher()
-			var times, cpu []time.Duration
-			b.ResetTimer()
-			for b.Loop() {
-				t0, c0 := time.Now(), cpuTime()
+			medians(b, func() {
 				for s := 1; s < len(shots); s++ {
 					if _, err := m.MatchShot(context.Background(), shots[s], shots[:s]); err != nil {
 						b.Fatal(err)
 					}
 				}
-				times = append(times, time.Since(t0))
-				cpu = append(cpu, cpuTime()-c0)
-			}
-			med := func(d []time.Duration) float64 {
-				sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-				return float64(d[len(d)/2].Microseconds()) / 1000
-			}
-			b.ReportMetric(med(times), "ms-median")
-			b.ReportMetric(med(cpu), "cpu-ms-median")
+			})
 		})
 	}
 }

@@ -107,6 +107,29 @@ func encodeJPEG(t testing.TB, img image.Image) []byte {
 	return b.Bytes()
 }
 
+// segmentDrawn segments a drawn wall and checks that it gives exactly the
+// drawn notes, each found at IoU >= minIoU.
+func segmentDrawn(t *testing.T, seg *Segmenter, img image.Image, notes []drawnNote, minIoU float64) *wallscan.Segmentation {
+	t.Helper()
+	got, err := seg.Segment(context.Background(), encodeJPEG(t, img))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(got.Notes), len(notes); got != want {
+		t.Errorf("found %d notes, want %d", got, want)
+	}
+	truth := make([]quad, len(notes))
+	for i, n := range notes {
+		truth[i] = n.q
+	}
+	for i, v := range matchNotes(truth, got) {
+		if v < minIoU {
+			t.Errorf("note %d: IoU %.2f, want >= %.2f", i, v, minIoU)
+		}
+	}
+	return got
+}
+
 // matchNotes pairs each truth quad with the found note of highest IoU and
 // returns the IoUs (0 for a missed note).
 func matchNotes(truth []quad, seg *wallscan.Segmentation) []float64 {
@@ -187,22 +210,7 @@ func TestSegmentDrawnWalls(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			img := drawWall(1600, 1000, wallWhite, tt.notes, tt.glare, tt.glareR)
-			got, err := seg.Segment(context.Background(), encodeJPEG(t, img))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, want := len(got.Notes), len(tt.notes); got != want {
-				t.Errorf("found %d notes, want %d", got, want)
-			}
-			truth := make([]quad, len(tt.notes))
-			for i, n := range tt.notes {
-				truth[i] = n.q
-			}
-			for i, v := range matchNotes(truth, got) {
-				if v < 0.85 {
-					t.Errorf("note %d: IoU %.2f, want >= 0.85", i, v)
-				}
-			}
+			got := segmentDrawn(t, seg, img, tt.notes, 0.85)
 			for i, n := range got.Notes {
 				if i < len(tt.colors) && n.Color != tt.colors[i] {
 					t.Errorf("note %d colour %s, want %s", i, n.Color, tt.colors[i])
