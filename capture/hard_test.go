@@ -150,18 +150,7 @@ func TestSegmentSmallFarNotes(t *testing.T) {
 		t.Fatalf("the finer pass ran %d times, want once", len(logs))
 	}
 	t.Log(logs[0])
-	if got, want := len(got.Notes), len(notes); got != want {
-		t.Errorf("found %d notes, want %d", got, want)
-	}
-	truth := make([]quad, len(notes))
-	for i, n := range notes {
-		truth[i] = n.q
-	}
-	for i, v := range matchNotes(truth, got) {
-		if v < 0.8 {
-			t.Errorf("note %d: IoU %.2f, want >= 0.8", i, v)
-		}
-	}
+	checkNotes(t, got, notes, 0.8)
 }
 
 // TestNoteWindow: the finer pass's window holds the solid parts of the

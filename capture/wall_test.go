@@ -115,6 +115,14 @@ func segmentDrawn(t *testing.T, seg *Segmenter, img image.Image, notes []drawnNo
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkNotes(t, got, notes, minIoU)
+	return got
+}
+
+// checkNotes checks that a segmentation holds exactly the drawn notes,
+// each at IoU >= minIoU.
+func checkNotes(t *testing.T, got *wallscan.Segmentation, notes []drawnNote, minIoU float64) {
+	t.Helper()
 	if got, want := len(got.Notes), len(notes); got != want {
 		t.Errorf("found %d notes, want %d", got, want)
 	}
@@ -127,7 +135,6 @@ func segmentDrawn(t *testing.T, seg *Segmenter, img image.Image, notes []drawnNo
 			t.Errorf("note %d: IoU %.2f, want >= %.2f", i, v, minIoU)
 		}
 	}
-	return got
 }
 
 // matchNotes pairs each truth quad with the found note of highest IoU and
