@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"image/jpeg"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,16 @@ type Processor struct {
 	Notes     NoteService
 	Clusters  ClusterService
 	Events    EventService // may be nil
+	// Logger hears of what processing got past without failing the
+	// photo; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+func (p *Processor) logger() *slog.Logger {
+	if p.Logger != nil {
+		return p.Logger
+	}
+	return slog.Default()
 }
 
 // ProcessPhoto finds, reads and groups the notes of one stored photo.
@@ -182,9 +193,13 @@ func (p *Processor) matchEarlier(ctx context.Context, photo *Photo, data []byte,
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		// Not the new photo's fault (it was segmented): retried, not failed
-		// with an error code that would blame the photo.
-		return nil, fmt.Errorf("match photo %d with earlier photos of wall %q: %s", photo.ID, photo.Wall, err)
+		// Matching the same photos again fails the same way, and retrying
+		// would end with the photo failed and its notes never read. A
+		// note counted twice is the lesser harm: the photo goes on
+		// without dedupe, and the facilitator sees both copies.
+		p.logger().Warn("photo kept without dedupe: matching with earlier photos failed",
+			"photo", photo.ID, "wall", photo.Wall, "err", err)
+		return nil, nil
 	}
 	dupOf := make([]int64, len(seg.Notes))
 	for _, d := range dups {

@@ -104,6 +104,7 @@ func (s *Server) Open(ctx context.Context) (err error) {
 	events := wallscan.NewBroker()
 	proc := &wallscan.Processor{
 		Pipeline: pl, Workshops: s.db, Photos: s.db, Notes: s.db, Clusters: s.db, Events: events,
+		Logger: s.Logger,
 	}
 	if err := s.db.StartWorkers(ctx, proc.ProcessPhoto, max(1, s.Workers)); err != nil {
 		return err
