@@ -368,3 +368,38 @@ dc | Datacenter | datacenter, datacenters, eigen datacenter
 		}
 	}
 }
+
+// A note may put one stop word between the words of a term, as people
+// write ("budget loopt nu af"), but not more, nor a word that says
+// something ("budget loopt helemaal af").
+func TestMatchPassesOverAStopWord(t *testing.T) {
+	lx, err := ParseLexicon(`= geld | Geld | Money
+eind | Budget loopt af | budget loopt af
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newStemmer()
+	m := newMatcher(lx, nil, st)
+	for _, c := range []struct {
+		note string
+		want bool
+	}{
+		{"budget loopt af", true},
+		{"budget loopt nu af", true},
+		{"het budget loopt dan af", true},
+		{"budget loopt nu ook af", false},
+		{"budget loopt helemaal af", false},
+		{"budget af", false},
+	} {
+		toks := tokenize(c.note)
+		keys := make([][]string, len(toks))
+		stop := make([]bool, len(toks))
+		for i, tk := range toks {
+			keys[i], stop[i] = keysOf(st, tk.fold, tk.abbrev), tk.stop
+		}
+		if got := len(m.match(keys, stop)) > 0; got != c.want {
+			t.Errorf("%q names %q: %v, want %v", c.note, "budget loopt af", got, c.want)
+		}
+	}
+}
