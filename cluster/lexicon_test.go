@@ -353,14 +353,8 @@ dc | Datacenter | datacenter, datacenters, eigen datacenter
 		{"datacenter naast datacenter", 2},
 		{"printer", 0},
 	} {
-		toks := tokenize(c.note)
-		keys := make([][]string, len(toks))
-		stop := make([]bool, len(toks))
-		for i, tk := range toks {
-			keys[i], stop[i] = keysOf(st, tk.fold, tk.abbrev), tk.stop
-		}
 		var got float32
-		for _, h := range m.match(keys, stop) {
+		for _, h := range m.match(noteKeys(st, c.note)) {
 			got += h.weight
 		}
 		if got != c.want {
@@ -392,14 +386,21 @@ eind | Budget loopt af | budget loopt af
 		{"budget loopt helemaal af", false},
 		{"budget af", false},
 	} {
-		toks := tokenize(c.note)
-		keys := make([][]string, len(toks))
-		stop := make([]bool, len(toks))
-		for i, tk := range toks {
-			keys[i], stop[i] = keysOf(st, tk.fold, tk.abbrev), tk.stop
-		}
-		if got := len(m.match(keys, stop)) > 0; got != c.want {
+		if got := len(m.match(noteKeys(st, c.note))) > 0; got != c.want {
 			t.Errorf("%q names %q: %v, want %v", c.note, "budget loopt af", got, c.want)
 		}
 	}
+}
+
+// noteKeys reads a note as the matcher sees it, without compound splitting
+// or misreading correction: each word's lookup keys and whether it is a
+// stop word.
+func noteKeys(st *stemmer, note string) ([][]string, []bool) {
+	toks := tokenize(note)
+	keys := make([][]string, len(toks))
+	stop := make([]bool, len(toks))
+	for i, tk := range toks {
+		keys[i], stop[i] = keysOf(st, tk.fold, tk.abbrev), tk.stop
+	}
+	return keys, stop
 }
