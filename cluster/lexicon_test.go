@@ -336,14 +336,9 @@ func TestLexiconTermsPointHome(t *testing.T) {
 // One mention names a concept once, by its longest matching term, however
 // many forms of the word the concept lists; two mentions name it twice.
 func TestMatchCountsAMentionOnce(t *testing.T) {
-	lx, err := ParseLexicon(`= it | IT | IT
+	m, st := testMatcher(t, `= it | IT | IT
 dc | Datacenter | datacenter, datacenters, eigen datacenter
 `)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := newStemmer()
-	m := newMatcher(lx, nil, st)
 	for _, c := range []struct {
 		note string
 		want float32
@@ -367,14 +362,9 @@ dc | Datacenter | datacenter, datacenters, eigen datacenter
 // write ("budget loopt nu af"), but not more, nor a word that says
 // something ("budget loopt helemaal af").
 func TestMatchPassesOverAStopWord(t *testing.T) {
-	lx, err := ParseLexicon(`= geld | Geld | Money
+	m, st := testMatcher(t, `= geld | Geld | Money
 eind | Budget loopt af | budget loopt af
 `)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := newStemmer()
-	m := newMatcher(lx, nil, st)
 	for _, c := range []struct {
 		note string
 		want bool
@@ -390,6 +380,17 @@ eind | Budget loopt af | budget loopt af
 			t.Errorf("%q names %q: %v, want %v", c.note, "budget loopt af", got, c.want)
 		}
 	}
+}
+
+// testMatcher compiles a small lexicon for a matcher test.
+func testMatcher(t *testing.T, lexicon string) (*matcher, *stemmer) {
+	t.Helper()
+	lx, err := ParseLexicon(lexicon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newStemmer()
+	return newMatcher(lx, nil, st), st
 }
 
 // noteKeys reads a note as the matcher sees it, without compound splitting
