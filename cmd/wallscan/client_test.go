@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"testing"
@@ -83,17 +82,6 @@ func (c *httpClient) login() error {
 	}
 	c.csrf = res.CSRF
 	return err
-}
-
-// uploadBody builds the multipart body of a photo upload.
-func uploadBody(filename string, photo []byte, wall string) ([]byte, string) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("photo", filename)
-	fw.Write(photo)
-	mw.WriteField("wall", wall)
-	mw.Close()
-	return buf.Bytes(), mw.FormDataContentType()
 }
 
 // apiClient is an httpClient for tests in which a failed request ends the

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"database/sql"
@@ -84,19 +83,7 @@ func startProcess(t testing.TB, bin, dir string, logw io.Writer, extraArgs ...st
 		t.Fatal(err)
 	}
 	p := &serverProcess{cmd: cmd, done: make(chan struct{})}
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if _, rest, ok := strings.Cut(sc.Text(), "is running on "); ok {
-				select {
-				case urls <- strings.Fields(rest)[0]:
-				default:
-				}
-			}
-		}
-		close(urls)
-	}()
+	urls := announcedURL(out)
 	go func() { cmd.Wait(); close(p.done) }()
 	t.Cleanup(p.kill) // a failed test leaves no server behind
 	select {

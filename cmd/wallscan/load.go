@@ -176,18 +176,7 @@ memory went over --max-rss-mb. Traffic goes to 127.0.0.1 only.`)
 		return err
 	}
 	exited := make(chan struct{})
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if _, rest, ok := strings.Cut(sc.Text(), "is running on "); ok {
-				select {
-				case urls <- strings.Fields(rest)[0]:
-				default:
-				}
-			}
-		}
-	}()
+	urls := announcedURL(out)
 	go func() { srv.Wait(); close(exited) }()
 	defer func() {
 		srv.Process.Signal(syscall.SIGTERM)
@@ -200,7 +189,11 @@ memory went over --max-rss-mb. Traffic goes to 127.0.0.1 only.`)
 	}()
 	var url string
 	select {
-	case url = <-urls:
+	case u, ok := <-urls:
+		if !ok {
+			return fmt.Errorf("wallscan serve exited at start; see its log above")
+		}
+		url = u
 	case <-exited:
 		return fmt.Errorf("wallscan serve exited at start; see its log above")
 	case <-time.After(2 * time.Minute):
@@ -513,15 +506,10 @@ type uploadResult struct {
 // the kiosk shows progress, until its notes are read.
 // It closes answered when the upload has its answer.
 func kioskUpload(ctx context.Context, c *loadClient, code, name string, photo []byte, rec *recorder, answered chan<- struct{}) uploadResult {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("photo", name)
-	fw.Write(photo)
-	mw.WriteField("wall", name)
-	mw.Close()
+	body, contentType := uploadBody(name, photo, name)
 	sent := time.Now()
 	var p wallscan.Photo
-	status, took, err := c.do(ctx, "POST", "/api/v1/kiosk/"+code+"/photos", mw.FormDataContentType(), buf.Bytes(), &p)
+	status, took, err := c.do(ctx, "POST", "/api/v1/kiosk/"+code+"/photos", contentType, body, &p)
 	close(answered)
 	rec.mu.Lock()
 	if rec.firstUpload.IsZero() || sent.Before(rec.firstUpload) {
@@ -759,4 +747,36 @@ func (r *loadReport) write(w io.Writer) {
 	for _, row := range rows {
 		fmt.Fprintf(w, "| %s | %s |\n", row[0], row[1])
 	}
+}
+
+// announcedURL reads the output of a `wallscan serve` child and sends the
+// address it announces ("wallscan is running on URL ..."); the channel is
+// closed when the output ends.
+func announcedURL(out io.Reader) <-chan string {
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if _, rest, ok := strings.Cut(sc.Text(), "is running on "); ok {
+				select {
+				case urls <- strings.Fields(rest)[0]:
+				default:
+				}
+			}
+		}
+		close(urls)
+	}()
+	return urls
+}
+
+// uploadBody builds the multipart body of a photo upload, as the kiosk
+// page sends it.
+func uploadBody(filename string, photo []byte, wall string) ([]byte, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("photo", filename)
+	fw.Write(photo)
+	mw.WriteField("wall", wall)
+	mw.Close()
+	return buf.Bytes(), mw.FormDataContentType()
 }
