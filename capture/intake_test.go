@@ -90,7 +90,7 @@ func TestSegmentEXIFOrientation(t *testing.T) {
 		if len(got.Notes) != 1 {
 			t.Fatalf("orientation %d: %d notes, want 1", tt.orient, len(got.Notes))
 		}
-		if iou := quadIoU(fromQuad(got.Notes[0].Polygon), tt.want); iou < 0.9 {
+		if iou := quadIoU(fromWallQuad(got.Notes[0].Polygon), tt.want); iou < 0.9 {
 			t.Errorf("orientation %d: note at %v, want %v (IoU %.2f)", tt.orient, got.Notes[0].Polygon, tt.want, iou)
 		}
 	}

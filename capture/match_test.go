@@ -31,7 +31,7 @@ func truthIDs(truth []synth.TruthNote, seg *wallscan.Segmentation) []int {
 		ids[j] = -1
 		best := 0.5
 		for _, t := range truth {
-			if v := quadIoU(fromQuad(t.Polygon), fromQuad(n.Polygon)); v >= best {
+			if v := quadIoU(fromWallQuad(t.Polygon), fromWallQuad(n.Polygon)); v >= best {
 				best, ids[j] = v, t.ID
 			}
 		}

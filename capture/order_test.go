@@ -28,7 +28,7 @@ func TestSegmentOrderAndNeighbours(t *testing.T) {
 		t.Fatalf("found %d notes, want %d", len(got.Notes), len(notes))
 	}
 	for i, n := range got.Notes {
-		if iou := quadIoU(fromQuad(n.Polygon), notes[i].q); iou < 0.85 {
+		if iou := quadIoU(fromWallQuad(n.Polygon), notes[i].q); iou < 0.85 {
 			t.Errorf("note %d in reading order is at %v, want %v (IoU %.2f)", i, n.Polygon, notes[i].q, iou)
 		}
 	}

@@ -58,7 +58,7 @@ func scoreWall(truth []synth.TruthNote, seg *wallscan.Segmentation) score {
 	var ps []pair
 	for i, tn := range truth {
 		for j, fn := range seg.Notes {
-			if v := quadIoU(fromQuad(tn.Polygon), fromQuad(fn.Polygon)); v >= 0.5 {
+			if v := quadIoU(fromWallQuad(tn.Polygon), fromWallQuad(fn.Polygon)); v >= 0.5 {
 				ps = append(ps, pair{i, j, v})
 			}
 		}

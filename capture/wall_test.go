@@ -148,7 +148,7 @@ func matchNotes(truth []quad, seg *wallscan.Segmentation) []float64 {
 			if used[j] {
 				continue
 			}
-			if v := quadIoU(tq, fromQuad(n.Polygon)); v > best {
+			if v := quadIoU(tq, fromWallQuad(n.Polygon)); v > best {
 				best, bi = v, j
 			}
 		}
@@ -158,14 +158,6 @@ func matchNotes(truth []quad, seg *wallscan.Segmentation) []float64 {
 		}
 	}
 	return ious
-}
-
-func fromQuad(q wallscan.Quad) quad {
-	var r quad
-	for i, p := range q {
-		r[i] = pt{float64(p.X), float64(p.Y)}
-	}
-	return r
 }
 
 func TestSegmentDrawnWalls(t *testing.T) {
