@@ -285,6 +285,11 @@ func TestLexiconPhrasings(t *testing.T) {
 		{"dienstverlening", "Lange wachttijden bij het klantcontactcentrum"},
 		{"innovatie", "Generative AI is banned at work"},
 		{"werkomgeving", "Software installeren moet via een ticket"},
+		{"keten", "Ketenpartners leveren hun gegevens steeds te laat aan"},
+		{"keten", "Instellingen klagen over de stapeling van informatieverplichtingen"},
+		{"keten", "Geen ketenregie, iedere partner kijkt alleen naar zijn eigen proces"},
+		{"sturing", "Niemand is data-eigenaar van de klantgegevens"},
+		{"sturing", "Het MT schuift het besluit steeds door"},
 	}
 	for _, tt := range tests {
 		w := lexiconThemeWeights(m, st, sp, tt.note)
@@ -296,6 +301,35 @@ func TestLexiconPhrasings(t *testing.T) {
 		}
 		if best != tt.theme {
 			t.Errorf("%q: theme %q (weights %v), want %q", tt.note, best, w, tt.theme)
+		}
+	}
+}
+
+// Everyday words that share a stem with a lexicon term (betrokken and
+// betrokkene, kort and korting, meteen and meten, available and
+// availability) must not pull a note towards that term's theme, or at
+// most as a related term (ouder and ouderen).
+func TestLexiconFalseFriends(t *testing.T) {
+	st := newStemmer()
+	m := newMatcher(mustDefaultLexicon(), nil, st)
+	sp := newSplitter(m.words)
+	tests := []struct {
+		note, theme string
+		most        float32
+	}{
+		{"De uitvoering wordt pas aan het eind betrokken", "privacy", 0},
+		{"Dat is wel erg kort door de bocht", "financiering", 0},
+		{"Het resultaat is meteen zichtbaar", "data", 0},
+		{"Dit geldt uitsluitend voor dit jaar", "dienstverlening", 0},
+		{"Het kost weken om alles na te lopen", "financiering", 0},
+		{"Oudere collega's weten hoe het zit", "dienstverlening", 0.5},
+		{"The data is not available to local authorities", "weerbaarheid", 0},
+		{"This is definitely the most complete overview", "data", 0},
+		{"We took the decision last year", "weerbaarheid", 0},
+	}
+	for _, tt := range tests {
+		if w := lexiconThemeWeights(m, st, sp, tt.note); w[tt.theme] > tt.most {
+			t.Errorf("%q weighs theme %q %v (weights %v), want at most %v", tt.note, tt.theme, w[tt.theme], w, tt.most)
 		}
 	}
 }
