@@ -153,7 +153,7 @@ func analyse(notes []wallscan.GroupNote, m *matcher, st *stemmer, w Weights) *an
 		nt := &an.notes[i]
 		words := vecBuilder{}
 		for j, s := range nt.stems {
-			if s == "" {
+			if s == "" || weakWords[nt.toks[j].fold] {
 				continue
 			}
 			add := func(s string, wt float64) {
@@ -273,7 +273,7 @@ func (an *analysis) describe(idx []int, m *matcher) description {
 		nt := &an.notes[i]
 		seen := map[string]bool{}
 		for j, s := range nt.stems {
-			if s == "" || len(nt.toks[j].fold) < 2 {
+			if s == "" || len(nt.toks[j].fold) < 2 || weakWords[nt.toks[j].fold] {
 				continue
 			}
 			if forms[s] == nil {
@@ -326,8 +326,8 @@ func (an *analysis) describe(idx []int, m *matcher) description {
 		}
 		d.keywords = append(d.keywords, form(w.stem))
 	}
-	if d.label == "" && len(d.keywords) > 0 {
-		d.label = strings.Join(d.keywords[:min(2, len(d.keywords))], " ")
+	if d.label == "" {
+		d.label = keywordLabel(d.keywords)
 	}
 	// Representative: the note nearest the centroid.
 	vs := make([]vec, len(idx))
@@ -344,6 +344,27 @@ func (an *analysis) describe(idx []int, m *matcher) description {
 	}
 	d.representative = best
 	return d
+}
+
+// keywordLabel joins the first two keywords that are not forms of one
+// word ("applications applicatielandschap" says one thing twice).
+func keywordLabel(keywords []string) string {
+	var words []string
+	for _, k := range keywords {
+		if len(words) == 2 {
+			break
+		}
+		if len(words) == 1 && sharePrefix(words[0], k, 5) {
+			continue
+		}
+		words = append(words, k)
+	}
+	return strings.Join(words, " ")
+}
+
+// sharePrefix reports whether a and b start with the same n bytes.
+func sharePrefix(a, b string, n int) bool {
+	return len(a) >= n && len(b) >= n && a[:n] == b[:n]
 }
 
 // themeLabel shortens a theme's label to at most four words by dropping

@@ -648,7 +648,26 @@ func (a *assembly) finish() []wallscan.Group {
 			out = append(out, gr)
 		}
 	}
-	return append(out, tail...)
+	out = append(out, tail...)
+	distinctLabels(out)
+	return out
+}
+
+// distinctLabels gives each new group whose label an earlier group
+// already shows (two groups of one lexicon theme) its notes' own words
+// instead, so that the facilitator can tell them apart. Curated labels
+// and the unsorted group keep theirs.
+func distinctLabels(groups []wallscan.Group) {
+	shown := map[string]bool{}
+	for i := range groups {
+		g := &groups[i]
+		if shown[g.Label] && !g.Locked && !g.Renamed && !g.Unsorted {
+			if l := keywordLabel(g.Keywords); l != "" && !shown[l] {
+				g.Label = l
+			}
+		}
+		shown[g.Label] = true
+	}
 }
 
 // describe labels a slot.

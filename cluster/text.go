@@ -232,6 +232,41 @@ theirs them themselves then there these they this those through to too under unt
 where which while who whom why will with would you your yours yourself yourselves cannot can't don't doesn't isn't
 aren't won't there's it's let's also get gets got`
 
+// weakWords are words that name no topic: common verbs, general
+// adjectives and adverbs, quantities and times. Unlike stop words they
+// are matched against the lexicon (its phrasings use them: "niemand is
+// eigenaar", "budget loopt af"), but two notes are no more alike for
+// sharing one, and they never become a group's keyword or label ("gaat
+// fout" and "eigen across" named groups before).
+var weakWords = wordSet(dutchWeakList + " " + englishWeakList)
+
+const dutchWeakList = `gaan ga gaat ging gingen gegaan komen kom komt kwam kwamen gekomen staan sta staat stond
+stonden gestaan liggen ligt lag lagen gelegen lopen loopt liep liepen gelopen doet deed deden gedaan maken maakt
+maakte maakten gemaakt krijgen krijg krijgt kreeg kregen gekregen geven geeft gaf gaven gegeven nemen neemt nam
+namen genomen zien zie ziet zag zagen gezien weten weet wist wisten geweten denken denk denkt dacht dachten
+gedacht vinden vind vindt vond vonden gevonden zetten zet zette gezet houden houdt hield gehouden blijven
+blijft bleef bleven gebleven laten laat liet lieten gelaten zeggen zegt zei zeiden gezegd willen wilde wilden
+hoeven hoeft kennen ken kent kende brengen brengt bracht gebracht gebeuren gebeurt gebeurde gebeurd kloppen klopt
+klopte tellen telt telde lijken lijkt leek proberen probeert probeerde zitten zit zat zaten halen haalt haalde
+kijken kijkt keek horen hoort hoorde heeft hebt had gehad eigen eigenen alleen anders ander elkaar niemand
+iedereen allemaal alles weinig minder meeste hoog hoge hoger laag lage lager oud oude ouder nieuw nieuwe nieuwer
+groot grote groter klein kleine kleiner goed goede beter slecht slechte slechter lang lange langer kort korte
+zelfs pas eerst later vooral helemaal steeds telkens direct meteen overal nergens ergens niks hetzelfde dezelfde
+zelfde verschillende verschillend diverse bepaalde bepaald huidige huidig actief actieve mogelijk mogelijke
+onmogelijk lastig lastige moeilijk moeilijke makkelijk duidelijk duidelijke onduidelijk volledig genoeg
+teveel zeker waarschijnlijk misschien straks vandaag morgen gisteren jaar jaren maand maanden week weken dag
+dagen keer keren tijd uur uren een twee drie vier vijf zes zeven acht negen tien twintig honderd duizend
+eerste tweede laatste heleboel beetje paar elkaars ontbreekt ontbreken ontbrak ontbraken begrijpen begrijpt
+snapt snappen`
+
+const englishWeakList = `across still always never every everyone everybody nobody someone somebody something
+nothing everything anything new old own same different many much little less least high low big small good bad
+better worse long short go goes went gone going come comes came coming make makes made making take takes took
+taken know knows knew known see sees saw seen think thinks thought want wants wanted keep keeps kept give gives
+gave given put puts say says said seem seems seemed really again already yet even instead without one two three
+four five ten hundred year years month months week weeks day days time times hour hours first last dont doesnt
+didnt cant isnt arent wont missing lacking`
+
 // extraStopList holds words that say nothing about a barrier on a note.
 const extraStopList = `etc enz bijv bv oa o.a. eg ie nvt n.v.t. dingen ding zaken zaak thing things stuff lot lots
 soort manier way ways`
