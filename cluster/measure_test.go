@@ -417,8 +417,8 @@ func TestSignals(t *testing.T) {
 		{"no compound splitting", func() cluster.Weights { w := d; w.Compounds = false; return w }()},
 	}
 	corpora := measuredCorpora(t)
-	t.Logf("mean ARI over the corpora (test: bench and the five held-out corpora; dev: the three development corpora)")
-	t.Logf("| variant | test: text clean | text 5%% noise | positions clean | positions 5%% noise | dev: text clean | positions clean |")
+	t.Logf("mean ARI over the corpora (unseen: bench and the five held-out corpora, which the lexicon never saw; dev: the development corpora)")
+	t.Logf("| variant | unseen: text clean | text 5%% noise | positions clean | positions 5%% noise | dev: text clean | positions clean |")
 	t.Logf("| --- | --- | --- | --- | --- | --- | --- |")
 	for _, v := range variants {
 		w := v.w
