@@ -237,7 +237,7 @@ func TestLexiconPhrasings(t *testing.T) {
 		{"uitvoering", "Uitvoeringstoets komt altijd te laat"},
 		{"uitvoering", "Minister wil het voor de verkiezingen geregeld hebben"},
 		{"data", "Adressen in de registratie kloppen niet"},
-		{"data", "Iedereen hanteert een eigen definitie van inkomen"},
+		{"begrippen", "Iedereen hanteert een eigen definitie van inkomen"},
 		{"data", "Data quality is poor and nobody cleans it"},
 		{"informatiehuishouding", "Woo-verzoeken stapelen zich op"},
 		{"informatiehuishouding", "Mails worden niet gearchiveerd"},
