@@ -286,7 +286,7 @@ func TestLexiconPhrasings(t *testing.T) {
 		{"innovatie", "Generative AI is banned at work"},
 		{"werkomgeving", "Software installeren moet via een ticket"},
 		{"keten", "Ketenpartners leveren hun gegevens steeds te laat aan"},
-		{"keten", "Instellingen klagen over de stapeling van informatieverplichtingen"},
+		{"lasten", "Instellingen klagen over de stapeling van informatieverplichtingen"},
 		{"keten", "Geen ketenregie, iedere partner kijkt alleen naar zijn eigen proces"},
 		{"sturing", "Niemand is data-eigenaar van de klantgegevens"},
 		{"sturing", "Het MT schuift het besluit steeds door"},
