@@ -254,7 +254,7 @@ func TestLexiconPhrasings(t *testing.T) {
 		{"voorzieningen", "Elke gemeente bouwt zijn eigen oplossing"},
 		{"voorzieningen", "DigiD werkt niet voor mensen in het buitenland"},
 		{"sturing", "Niemand is eigenaar van het proces"},
-		{"sturing", "Ministeries werken langs elkaar heen in hun eigen kokers"},
+		{"leiderschap", "Ministeries werken langs elkaar heen in hun eigen kokers"},
 		{"sturing", "ICT-projecten lopen steeds uit"},
 		{"leiderschap", "Bestuurders zien ICT als kostenpost"},
 		{"leiderschap", "Risicomijdende cultuur, fouten maken mag niet"},
