@@ -78,10 +78,9 @@ type Weights struct {
 	MinGroup int
 }
 
-// DefaultWeights are the weights measured on the bench corpus of synth,
-// the resolution again on the development corpora of testdata (1.75 over
-// 1.5, 1.6 and 2.0) and checked on the held-out ones (TestQuality,
-// TestSignals and TestCurationSignal in measure_test.go print the tables).
+// DefaultWeights are the weights measured on the bench corpus of synth
+// (TestQuality, TestSignals and TestCurationSignal in measure_test.go
+// print the tables).
 var DefaultWeights = Weights{
 	Words: 0.3, Concepts: 1, Themes: 0.6,
 	Fuzzy: true, Compounds: true,
@@ -89,7 +88,7 @@ var DefaultWeights = Weights{
 	LockedFit:     0.1,
 	Neighbours:    15,
 	MinSimilarity: 0.08,
-	Resolution:    1.75,
+	Resolution:    1.5,
 	MinGroup:      2,
 }
 
