@@ -182,6 +182,9 @@ func analyse(notes []wallscan.GroupNote, m *matcher, st *stemmer, w Weights) *an
 		// In id order, so that theme sums add up the same way every run.
 		for _, f := range concepts.vec() {
 			df := float64(conceptDF[f.id])
+			// Sublinear in the mentions; a related term's half weight
+			// counts as one here (counting it for half was measured and
+			// grouped no better), and only names themes in describe.
 			wt := (1 + math.Log(max(float64(f.w), 1))) * (math.Log((N+1)/df) + 1)
 			concepts[f.id] = wt
 			if th := m.concepts[f.id].Theme; th != "" {
