@@ -257,7 +257,9 @@ onmogelijk lastig lastige moeilijk moeilijke makkelijk duidelijk duidelijke ondu
 teveel zeker waarschijnlijk misschien straks vandaag morgen gisteren jaar jaren maand maanden week weken dag
 dagen keer keren tijd uur uren een twee drie vier vijf zes zeven acht negen tien twintig honderd duizend
 eerste tweede laatste heleboel beetje paar elkaars ontbreekt ontbreken ontbrak ontbraken begrijpen begrijpt
-snapt snappen`
+snapt snappen externe extern interne intern vrije vrij apart eerlijk onbekend onbekende voelt voelen voelde
+aandacht bepaalt bepalen bepaald kost ervaren ervaart informatie info systeem systemen probleem problemen
+mensen partij partijen lijst lijsten open`
 
 const englishWeakList = `across still always never every everyone everybody nobody someone somebody something
 nothing everything anything new old own same different many much little less least high low big small good bad
@@ -265,7 +267,8 @@ better worse long short go goes went gone going come comes came coming make make
 taken know knows knew known see sees saw seen think thinks thought want wants wanted keep keeps kept give gives
 gave given put puts say says said seem seems seemed really again already yet even instead without one two three
 four five ten hundred year years month months week weeks day days time times hour hours first last dont doesnt
-didnt cant isnt arent wont missing lacking`
+didnt cant isnt arent wont missing lacking information system systems problem problems people party parties
+external internal`
 
 // extraStopList holds words that say nothing about a barrier on a note.
 const extraStopList = `etc enz bijv bv oa o.a. eg ie nvt n.v.t. dingen ding zaken zaak thing things stuff lot lots
