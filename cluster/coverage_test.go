@@ -31,7 +31,10 @@ func TestLexiconCoverage(t *testing.T) {
 	m := newMatcher(mustDefaultLexicon(), nil, newStemmer())
 	var total coverage
 	for _, f := range files {
-		themes, texts := readThemedNotes(t, f)
+		themes, texts, err := ReadCorpus(f)
+		if err != nil {
+			t.Fatal(err)
+		}
 		c := lexiconCoverage(m, themes, texts)
 		t.Logf("%s: %d notes; heaviest lexicon theme is their theme's %d, names their theme less %d, names only other themes %d, names nothing %d",
 			filepath.Base(f), c.notes, c.own, c.ownLess, c.others, c.nothing)
@@ -121,21 +124,23 @@ func argmaxCount(n map[string]int) string {
 	return argmax(w)
 }
 
-// readThemedNotes reads a corpus file of theme<TAB>text lines.
-func readThemedNotes(t *testing.T, file string) (themes, texts []string) {
+// ReadCorpus reads a corpus file of testdata: one note per line as
+// theme<TAB>text, lines starting with # are comments. It is exported for
+// the package's external tests (measure_test.go).
+func ReadCorpus(file string) (themes, texts []string, err error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	for i, line := range strings.Split(string(data), "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		theme, text, ok := strings.Cut(line, "\t")
-		if !ok {
-			t.Fatalf("%s:%d: want theme<TAB>text", file, i+1)
+		if !ok || theme == "" || text == "" {
+			return nil, nil, fmt.Errorf("%s:%d: want theme<TAB>text, got %q", file, i+1, line)
 		}
 		themes, texts = append(themes, theme), append(texts, text)
 	}
-	return themes, texts
+	return themes, texts, nil
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"wallscan"
@@ -54,21 +52,13 @@ var devCorpora = []string{"dev-a", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f", 
 // tsvCorpus reads testdata/name.tsv: one note per line as
 // theme<TAB>text, lines starting with # are comments.
 func tsvCorpus(t testing.TB, name string) []item {
-	file := filepath.Join("testdata", name+".tsv")
-	data, err := os.ReadFile(file)
+	themes, texts, err := cluster.ReadCorpus(filepath.Join("testdata", name+".tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var notes []themedNote
-	for i, line := range strings.Split(string(data), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		theme, text, ok := strings.Cut(line, "\t")
-		if !ok || theme == "" || text == "" {
-			t.Fatalf("%s:%d: want theme<TAB>text, got %q", file, i+1, line)
-		}
-		notes = append(notes, themedNote{theme, text})
+	notes := make([]themedNote, len(texts))
+	for i := range texts {
+		notes[i] = themedNote{themes[i], texts[i]}
 	}
 	return numbered(t, name, notes)
 }
