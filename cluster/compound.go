@@ -88,6 +88,12 @@ func (s *splitter) split(w string) []string {
 	if p, ok := s.cache[w]; ok {
 		return p
 	}
+	for _, pre := range particles {
+		if strings.HasPrefix(w, pre) && s.known(w[len(pre):]) { // see particles
+			s.cache[w] = nil
+			return nil
+		}
+	}
 	n := len(w)
 	type cell struct {
 		score int
@@ -141,3 +147,9 @@ func (s *splitter) split(w string) []string {
 	s.cache[w] = out
 	return out
 }
+
+// particles are the adverbs that Dutch joins to a verb or noun without
+// making a compound of two things: a terugkoppeling (feedback) is no
+// koppeling (link between systems), onderwijs no wijs. A word made of a
+// particle and a known word is kept whole.
+var particles = []string{"terug", "door", "over", "voor", "samen", "tegen", "onder", "achter", "boven", "weer"}

@@ -111,6 +111,10 @@ func TestNormalisation(t *testing.T) {
 		{"informatiebeveiliging", "informatie beveiliging"},
 		{"digitalisering", ""},
 		{"organisatie", ""},
+		// A particle and a word make no compound of two things.
+		{"terugkoppeling", ""},
+		{"onderwijs", ""},
+		{"onderwijsdata", "onderwijs data"},
 	} {
 		if got := strings.Join(sp.split(c.word), " "); got != c.want {
 			t.Errorf("split(%s) = %q, want %q", c.word, got, c.want)
