@@ -273,7 +273,7 @@ func (p *Processor) workshopReader(ctx context.Context, workshopID int64) (Reade
 	if err != nil {
 		return nil, err
 	}
-	return vr.WithVocabulary(append(slices.Clone(w.Vocabulary), ConfirmedWords(notes)...)), nil
+	return vr.WithVocabulary(append(VocabularyTerms(w.Vocabulary), ConfirmedWords(notes)...)), nil
 }
 
 // ConfirmedWords returns the distinct words of the notes a person edited,

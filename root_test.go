@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -299,5 +300,31 @@ func TestConfirmedWords(t *testing.T) {
 	got := strings.Join(wallscan.ConfirmedWords(notes), " ")
 	if want := "ketenpartners delen niet AVG CIO's e-mail"; got != want {
 		t.Errorf("ConfirmedWords = %q, want %q", got, want)
+	}
+}
+
+func TestParseVocabularyEntry(t *testing.T) {
+	for _, c := range []struct {
+		entry, label string
+		terms        []string
+	}{
+		{"AVG", "", []string{"AVG"}},
+		{"Suwinet, inkomensportaal", "", []string{"Suwinet", "inkomensportaal"}},
+		{"Chat en apps: WhatsApp, Signal,  appjes ", "Chat en apps", []string{"WhatsApp", "Signal", "appjes"}},
+		{"  Kamer  :  Kamervragen", "Kamer", []string{"Kamervragen"}},
+		// Not themes: no label, no terms, a time, an address.
+		{": WhatsApp", "", []string{": WhatsApp"}},
+		{"Chat:", "", []string{"Chat:"}},
+		{"10:30", "", []string{"10:30"}},
+		{"https://example.org", "", []string{"https://example.org"}},
+	} {
+		label, terms := wallscan.ParseVocabularyEntry(c.entry)
+		if label != c.label || !slices.Equal(terms, c.terms) {
+			t.Errorf("ParseVocabularyEntry(%q) = %q, %q; want %q, %q", c.entry, label, terms, c.label, c.terms)
+		}
+	}
+	if got, want := wallscan.VocabularyTerms([]string{"AVG", "Chat: WhatsApp, Signal", "Suwinet, inkomensportaal"}),
+		[]string{"AVG", "WhatsApp", "Signal", "Suwinet", "inkomensportaal"}; !slices.Equal(got, want) {
+		t.Errorf("VocabularyTerms = %q, want %q", got, want)
 	}
 }

@@ -2,7 +2,9 @@ package wallscan
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Workshop is one "Whole system in the room" session about one
@@ -17,7 +19,10 @@ type Workshop struct {
 	// JoinCode lets a kiosk upload photos to this workshop, and nothing else.
 	JoinCode string `json:"join_code,omitempty"`
 	// Vocabulary holds the workshop's own words (AVG, CIO, ketenpartners):
-	// the reader prefers them and the grouper knows them.
+	// the reader prefers them and the grouper knows them. An entry may list
+	// synonyms ("Suwinet, inkomensportaal") or name a theme of the
+	// workshop's own with its words ("Chat en apps: WhatsApp, Signal,
+	// appjes"); see ParseVocabularyEntry.
 	Vocabulary []string `json:"vocabulary,omitempty"`
 
 	CreatedAt time.Time `json:"created_at"`
@@ -91,4 +96,41 @@ type WorkshopService interface {
 	UpdateWorkshop(ctx context.Context, id int64, u WorkshopUpdate) (*Workshop, error)
 	// RenewJoinCode replaces the kiosk code; the old one stops working. ENOTFOUND.
 	RenewJoinCode(ctx context.Context, id int64) (string, error)
+}
+
+// ParseVocabularyEntry reads one entry of a workshop's vocabulary. An
+// entry "Label: term, term, ..." names a theme of the workshop's own: the
+// grouper gathers the notes that use its terms under Label, whatever its
+// lexicon says of them. Any other entry is a word, a phrase or a
+// comma-separated list of synonyms, returned with an empty label.
+func ParseVocabularyEntry(entry string) (label string, terms []string) {
+	head, rest, found := strings.Cut(entry, ":")
+	if found && strings.ContainsFunc(head, unicode.IsLetter) && !strings.Contains(rest, "//") {
+		if terms = splitList(rest); len(terms) > 0 {
+			return strings.Join(strings.Fields(head), " "), terms
+		}
+	}
+	return "", splitList(entry)
+}
+
+// VocabularyTerms returns the words and phrases of a vocabulary, theme
+// labels left out: what a reader should prefer.
+func VocabularyTerms(entries []string) []string {
+	var out []string
+	for _, e := range entries {
+		_, terms := ParseVocabularyEntry(e)
+		out = append(out, terms...)
+	}
+	return out
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, t := range strings.Split(s, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -256,7 +256,10 @@ func (an *analysis) describe(idx []int, m *matcher) description {
 			bestT, bestW = th, wt
 		}
 	}
-	if bestT != "" && bestW >= 0.4*total {
+	if bestC >= 0 && d.label != "" && strings.HasPrefix(m.concepts[bestC].Theme, workshopThemePrefix) {
+		// The facilitator named this theme and most notes use its words.
+		d.theme = m.themes[m.concepts[bestC].Theme]
+	} else if bestT != "" && bestW >= 0.4*total {
 		d.theme = m.themes[bestT]
 		// No concept dominates, but most notes name this theme: its
 		// name says more than any two of the notes' own words.

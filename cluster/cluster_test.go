@@ -294,6 +294,41 @@ func TestVocabulary(t *testing.T) {
 	}
 }
 
+// TestWorkshopTheme: the facilitator names a theme the lexicon does not
+// have ("Chat en apps") with a few of its words; the notes that use them
+// form that theme under that name, though the lexicon files chat apps
+// with archiving, and the other notes group as before.
+func TestWorkshopTheme(t *testing.T) {
+	notes := []wallscan.GroupNote{
+		{Key: "c1", Text: "WhatsApp-berichten van de DG worden niet bewaard"},
+		{Key: "c2", Text: "Signal met verdwijnende berichten staat aan"},
+		{Key: "c3", Text: "appjes met lobbyisten blijven buiten beeld"},
+		{Key: "c4", Text: "sms van de minister kwijt na nieuwe telefoon"},
+		{Key: "a1", Text: "archiefwet wordt niet nageleefd"},
+		{Key: "a2", Text: "selectielijst verouderd, bewaartermijnen onduidelijk"},
+		{Key: "a3", Text: "overbrenging naar het Nationaal Archief loopt achter"},
+		{Key: "p1", Text: "AVG maakt delen lastig"},
+		{Key: "p2", Text: "grondslag voor uitwisseling ontbreekt"},
+		{Key: "p3", Text: "privacy officer zegt nee"},
+	}
+	g := newGrouper(t)
+	gs := group(t, g, wallscan.GroupRequest{Notes: notes, Vocabulary: []string{"AVG", "Chat en apps: WhatsApp, Signal, appjes, sms"}})
+	chat := groupOf(gs, "c1")
+	for _, k := range []string{"c2", "c3", "c4"} {
+		if groupOf(gs, k) != chat {
+			t.Errorf("%s not with c1: %+v", k, gs)
+		}
+	}
+	if chat == nil || chat.Label != "Chat en apps" || chat.Theme != "Chat en apps" {
+		t.Errorf("chat group %+v, want label and theme %q", chat, "Chat en apps")
+	}
+	for _, k := range []string{"a1", "p1"} {
+		if groupOf(gs, k) == chat {
+			t.Errorf("%s joined the workshop's theme: %+v", k, gs)
+		}
+	}
+}
+
 func TestWallGroups(t *testing.T) {
 	// Two physical groups on one photo whose texts share nothing: the wall
 	// keeps them apart as the participants made them.

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"wallscan"
 )
 
 // lexiconText is the curated concept lexicon; see the header of the file
@@ -187,13 +189,40 @@ func keysOf(st *stemmer, w string, abbrev bool) []string {
 // newMatcher compiles lx plus the workshop's vocabulary. Each vocabulary
 // entry is a comma-separated list of synonyms; when one of them names a
 // lexicon term, the others join that term's concepts, otherwise they form
-// a concept of their own labelled by the first.
+// a concept of their own labelled by the first. An entry "Label: term,
+// term" is a theme of the workshop's own (wallscan.ParseVocabularyEntry):
+// its terms name it and no longer name their lexicon concepts.
 func newMatcher(lx *Lexicon, vocabulary []string, st *stemmer) *matcher {
 	m := &matcher{themes: map[string]string{}, first: map[string][]int32{}, keys: map[string]bool{}}
 	for _, t := range lx.Themes {
 		m.themes[t.Key] = t.Label
 	}
 	m.concepts = append(m.concepts, lx.Concepts...)
+	// The workshop's own themes claim their terms.
+	claimed := map[string]bool{}
+	for vi, entry := range vocabulary {
+		label, terms := wallscan.ParseVocabularyEntry(entry)
+		if label == "" || len(terms) == 0 {
+			continue
+		}
+		key := fmt.Sprintf("%s%d", workshopThemePrefix, vi+1)
+		m.themes[key] = label
+		m.concepts = append(m.concepts, Concept{Key: key, Label: label, Theme: key, Terms: terms})
+		for _, t := range terms {
+			claimed[Fold(t)] = true
+		}
+	}
+	if len(claimed) > 0 {
+		for ci := range lx.Concepts {
+			var kept []string
+			for _, t := range m.concepts[ci].Terms {
+				if !claimed[Fold(strings.TrimPrefix(t, "~"))] {
+					kept = append(kept, t)
+				}
+			}
+			m.concepts[ci].Terms = kept // a copy: lx is shared
+		}
+	}
 	// Workshop vocabulary.
 	termConcepts := map[string][]int{}
 	for i, c := range m.concepts {
@@ -203,6 +232,9 @@ func newMatcher(lx *Lexicon, vocabulary []string, st *stemmer) *matcher {
 		}
 	}
 	for vi, entry := range vocabulary {
+		if label, _ := wallscan.ParseVocabularyEntry(entry); label != "" {
+			continue
+		}
 		syn := splitTerms(entry)
 		if len(syn) == 0 {
 			continue
@@ -258,6 +290,9 @@ func newMatcher(lx *Lexicon, vocabulary []string, st *stemmer) *matcher {
 	m.fuzzy = newFuzzyIndex(m.words)
 	return m
 }
+
+// workshopThemePrefix starts the key of a theme of the workshop's own.
+const workshopThemePrefix = "workshop-theme-"
 
 func dedupInts(a []int) []int {
 	out := a[:0]

@@ -61,9 +61,9 @@ func runCluster(ctx context.Context, stdio Stdio, args []string) error {
 	fs := newFlagSet("cluster", stdio)
 	asJSON := fs.Bool("json", false, "print one JSON document on stdout")
 	var vocab vocabFlag
-	fs.Var(&vocab, "vocab", "the workshop's own terms, comma-separated synonyms (repeatable)")
+	fs.Var(&vocab, "vocab", `the workshop's own terms, comma-separated synonyms, or a theme of its own as "Label: term, term" (repeatable)`)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `usage: wallscan cluster [--json] [--vocab "term, synonym"]... < notes.jsonl
+		fmt.Fprintln(fs.Output(), `usage: wallscan cluster [--json] [--vocab "term, synonym" | --vocab "Theme: term, term"]... < notes.jsonl
 
 Reads one note a line: {"id": "...", "text": "..."} with optional "x", "y",
 "photo", "color" and "neighbours"; prints the clusters.`)
