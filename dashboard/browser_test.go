@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -408,6 +409,18 @@ func TestBrowser(t *testing.T) {
 		shots.shoot(ctx, "matrix")
 		do(t, ctx, "facilitator report", chromedp.Navigate(url("/workshops/"+ws+"/report")), chromedp.WaitVisible(".report-doc"))
 		do(t, ctx, "settings", chromedp.Navigate(url("/workshops/"+ws+"/settings")), chromedp.WaitVisible("#workshop-form"))
+		// Words on a line split at commas; a theme of the workshop's own
+		// keeps its line, and comes back on a line of its own.
+		vocab := "AVG, CIO\nChat en apps: WhatsApp, Signal, appjes"
+		do(t, ctx, "vocabulary", chromedp.SetValue("#s-vocab", vocab), chromedp.Click(`#workshop-form button[type=submit]`))
+		poll(t, ctx, "saved", `document.getElementById("toast").textContent === "Workshop opgeslagen."`)
+		if got, err := e.db.Workshop(ctx0, w.ID); err != nil || !slices.Equal(got.Vocabulary, []string{"AVG", "CIO", "Chat en apps: WhatsApp, Signal, appjes"}) {
+			t.Errorf("stored vocabulary %q (%v)", got.Vocabulary, err)
+		}
+		do(t, ctx, "settings again", chromedp.Navigate(url("/workshops/"+ws+"/settings")), chromedp.WaitVisible("#workshop-form"))
+		if got := eval[string](t, ctx, `document.getElementById("s-vocab").value`); got != vocab {
+			t.Errorf("settings show the vocabulary as %q, want %q", got, vocab)
+		}
 		poll(t, ctx, "share links", `document.querySelectorAll("#share-list li").length === 1`)
 		do(t, ctx, "second share link", chromedp.Click("#new-share"))
 		poll(t, ctx, "two share links", `document.querySelectorAll("#share-list li").length === 2`)

@@ -25,7 +25,8 @@ var templateFuncs = template.FuncMap{
 	"colorName": func(l *localizer, c wallscan.Color) string {
 		return l.T("color." + string(c))
 	},
-	"colors": func() []wallscan.Color { return wallscan.Colors },
+	"colors":    func() []wallscan.Color { return wallscan.Colors },
+	"vocabText": vocabText,
 	// heat grades a matrix cell 0..4 by its share of the row.
 	"heat": func(n, total int) int {
 		if n <= 0 || total <= 0 {
@@ -168,4 +169,23 @@ func (s *Server) kioskPage(c *gin.Context) {
 	l := s.loc(c)
 	s.render(c, http.StatusOK, "kiosk", &pageData{L: l, Title: l.T("kiosk.title") + " · " + w.Title,
 		Script: "kiosk.js", BodyClass: "kiosk", Data: struct{ Title, Code string }{w.Title, c.Param("code")}})
+}
+
+// vocabText shows a workshop's vocabulary for editing: its words on the
+// first line, comma-separated, and each theme of its own ("Label: term,
+// term") on a line of its own, the way settings.js reads it back.
+func vocabText(entries []string) string {
+	var words, themes []string
+	for _, e := range entries {
+		if label, _ := wallscan.ParseVocabularyEntry(e); label != "" {
+			themes = append(themes, e)
+		} else {
+			words = append(words, e)
+		}
+	}
+	lines := themes
+	if len(words) > 0 {
+		lines = append([]string{strings.Join(words, ", ")}, themes...)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -10,8 +10,8 @@ import (
 
 // Limits of a workshop's vocabulary.
 const (
-	MaxVocabulary = 200 // words
-	MaxWordLen    = 64  // bytes per word
+	MaxVocabulary = 200 // entries: words, synonym lists and themes of its own
+	MaxWordLen    = 64  // bytes per word or phrase
 )
 
 // workshopInput is the JSON of a new workshop or of a change to one; a
@@ -38,9 +38,15 @@ func (in *workshopInput) validate() error {
 		if len(*in.Vocabulary) > MaxVocabulary {
 			return wallscan.Errorf(wallscan.EINVALID, "The vocabulary has %d words; the limit is %d.", len(*in.Vocabulary), MaxVocabulary)
 		}
-		for _, w := range *in.Vocabulary {
-			if len(w) > MaxWordLen {
-				return wallscan.Errorf(wallscan.EINVALID, "The vocabulary word %.20q... is longer than %d characters.", w, MaxWordLen)
+		for _, e := range *in.Vocabulary {
+			if len(e) > wallscan.MaxTitle {
+				return wallscan.Errorf(wallscan.EINVALID, "The vocabulary line %.20q... is longer than %d characters.", e, wallscan.MaxTitle)
+			}
+			_, terms := wallscan.ParseVocabularyEntry(e)
+			for _, w := range terms {
+				if len(w) > MaxWordLen {
+					return wallscan.Errorf(wallscan.EINVALID, "The vocabulary word %.20q... is longer than %d characters.", w, MaxWordLen)
+				}
 			}
 		}
 	}

@@ -12,7 +12,11 @@
       const name = inp.value.trim();
       if (name) legend.push({ color: inp.dataset.color, name });
     }
-    const vocabulary = form.vocabulary.value.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+    // Words are comma-separated; a line "Label: term, term" is a theme of
+    // the workshop's own and stays whole (wallscan.ParseVocabularyEntry).
+    const vocabulary = form.vocabulary.value.split("\n").flatMap((line) =>
+      /^[^:]*\p{L}[^:]*:(?!.*\/\/)[\s,]*[^\s,]/u.test(line.trim()) ? [line.trim()] : line.split(","),
+    ).map((s) => s.trim()).filter(Boolean);
     try {
       await api("PATCH", "/api/v1/workshops/" + WORKSHOP_ID, {
         title: form.title.value.trim(), case: form.case.value.trim(), date: form.date.value, legend, vocabulary,
