@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"wallscan"
+	"wallscan/internal/shotfake"
 )
 
 // placeSegmenter reads a photo's bytes as the places of its notes: "0 1 5"
@@ -48,19 +49,7 @@ func (m *placeMatcher) MatchShot(_ context.Context, shot wallscan.Shot, earlier 
 	if m.answer != nil {
 		return m.answer(shot, earlier)
 	}
-	var out []wallscan.DuplicateNote
-	for i, n := range shot.Segmentation.Notes {
-	shots:
-		for s := len(earlier) - 1; s >= 0; s-- {
-			for j, o := range earlier[s].Segmentation.Notes {
-				if o.Polygon == n.Polygon {
-					out = append(out, wallscan.DuplicateNote{Note: i, OfShot: s, OfNote: j})
-					break shots
-				}
-			}
-		}
-	}
-	return out, nil
+	return shotfake.SamePlace(shot, earlier), nil
 }
 
 type countReader struct {

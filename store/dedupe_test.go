@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"wallscan"
+	"wallscan/internal/shotfake"
 	"wallscan/store"
 )
 
@@ -44,19 +45,7 @@ func (m *latestFirstMatcher) MatchShot(_ context.Context, shot wallscan.Shot, ea
 	if m.err != nil {
 		return nil, m.err
 	}
-	var out []wallscan.DuplicateNote
-	for i, n := range shot.Segmentation.Notes {
-	shots:
-		for s := len(earlier) - 1; s >= 0; s-- {
-			for j, o := range earlier[s].Segmentation.Notes {
-				if o.Polygon == n.Polygon {
-					out = append(out, wallscan.DuplicateNote{Note: i, OfShot: s, OfNote: j})
-					break shots
-				}
-			}
-		}
-	}
-	return out, nil
+	return shotfake.SamePlace(shot, earlier), nil
 }
 
 // countingReader is fakeReader that counts its reads.
