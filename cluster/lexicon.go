@@ -232,12 +232,9 @@ func newMatcher(lx *Lexicon, vocabulary []string, st *stemmer) *matcher {
 		}
 	}
 	for vi, entry := range vocabulary {
-		if label, _ := wallscan.ParseVocabularyEntry(entry); label != "" {
-			continue
-		}
-		syn := splitTerms(entry)
-		if len(syn) == 0 {
-			continue
+		label, syn := wallscan.ParseVocabularyEntry(entry)
+		if label != "" || len(syn) == 0 {
+			continue // a theme of its own, compiled above
 		}
 		var hit []int
 		for _, s := range syn {
