@@ -89,3 +89,23 @@ type GroupRequest struct {
 type Grouper interface {
 	Group(ctx context.Context, req GroupRequest) ([]Group, error)
 }
+
+// UnknownWord is a word that a workshop's notes use and the grouping does
+// not know: a candidate for the workshop's vocabulary, where it names a
+// concept of its own, a synonym of a known term or a term of a theme of
+// the workshop's own ("Chat en apps: WhatsApp, Signal").
+type UnknownWord struct {
+	// Word is the word as most of its notes write it.
+	Word string `json:"word"`
+	// Notes counts the notes that use it.
+	Notes int `json:"notes"`
+	// Example is the text of the first note that uses it.
+	Example string `json:"example"`
+}
+
+// VocabularyAdvisor is a Grouper that can also say which words of a
+// request's notes it does not know, most used first, so that the
+// facilitator can teach it the workshop's own names and jargon.
+type VocabularyAdvisor interface {
+	UnknownWords(ctx context.Context, req GroupRequest) ([]UnknownWord, error)
+}

@@ -13,6 +13,9 @@ type noteText struct {
 	toks  []token
 	stems []string // per token; "" for stop words
 	parts [][]string
+	// known is set for a word that the lexicon or the workshop's
+	// vocabulary knows, whole or by one of its compound parts.
+	known []bool
 	hits  []hit
 }
 
@@ -85,6 +88,7 @@ func analyse(notes []wallscan.GroupNote, m *matcher, st *stemmer, w Weights) *an
 		nt := &an.notes[i]
 		nt.stems = make([]string, len(nt.toks))
 		nt.parts = make([][]string, len(nt.toks))
+		nt.known = make([]bool, len(nt.toks))
 		keys := make([][]string, len(nt.toks))
 		stop := make([]bool, len(nt.toks))
 		seen := map[string]bool{}
@@ -115,6 +119,7 @@ func analyse(notes []wallscan.GroupNote, m *matcher, st *stemmer, w Weights) *an
 					keys[j] = append(keys[j], keysOf(st, p, false)...)
 				}
 			}
+			nt.known[j] = anyKnown(m, keys[j])
 			for _, s := range append([]string{nt.stems[j]}, nt.parts[j]...) {
 				if !seen[s] {
 					seen[s] = true
