@@ -304,17 +304,55 @@ func (p *Processor) GroupWorkshop(ctx context.Context, workshopID int64) error {
 	if p.Pipeline.Grouper == nil {
 		return nil
 	}
-	w, err := p.Workshops.Workshop(ctx, workshopID)
+	req, err := p.groupRequest(ctx, workshopID)
 	if err != nil {
 		return err
+	}
+	groups, err := p.Pipeline.Grouper.Group(ctx, req)
+	if err != nil {
+		return fmt.Errorf("group workshop %d: %w", workshopID, err)
+	}
+	if err := p.Clusters.ApplyGroups(ctx, workshopID, groups); err != nil {
+		return err
+	}
+	p.publish(Event{Type: EventClustersChanged, WorkshopID: workshopID})
+	return nil
+}
+
+// UnknownWords lists the words of a workshop's notes that its Grouper does
+// not know (see VocabularyAdvisor), for the facilitator to add to the
+// workshop's vocabulary. It is empty when the Grouper gives no such advice.
+func (p *Processor) UnknownWords(ctx context.Context, workshopID int64) ([]UnknownWord, error) {
+	advisor, ok := p.Pipeline.Grouper.(VocabularyAdvisor)
+	if !ok {
+		return []UnknownWord{}, nil
+	}
+	req, err := p.groupRequest(ctx, workshopID)
+	if err != nil {
+		return nil, err
+	}
+	words, err := advisor.UnknownWords(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("unknown words of workshop %d: %w", workshopID, err)
+	}
+	return words, nil
+}
+
+// groupRequest gathers what the Grouper needs of a workshop: its notes with
+// their places on the wall, the facilitator's curation and the workshop's
+// vocabulary.
+func (p *Processor) groupRequest(ctx context.Context, workshopID int64) (GroupRequest, error) {
+	w, err := p.Workshops.Workshop(ctx, workshopID)
+	if err != nil {
+		return GroupRequest{}, err
 	}
 	notes, err := p.Notes.Notes(ctx, NoteFilter{WorkshopID: workshopID})
 	if err != nil {
-		return err
+		return GroupRequest{}, err
 	}
 	clusters, err := p.Clusters.Clusters(ctx, workshopID)
 	if err != nil {
-		return err
+		return GroupRequest{}, err
 	}
 	req := GroupRequest{Pins: map[string]string{}, Vocabulary: w.Vocabulary}
 	photoKey := func(id int64) string { return "p" + strconv.FormatInt(id, 10) }
@@ -362,15 +400,7 @@ func (p *Processor) GroupWorkshop(ctx context.Context, workshopID int64) error {
 		}
 		req.Curated = append(req.Curated, g)
 	}
-	groups, err := p.Pipeline.Grouper.Group(ctx, req)
-	if err != nil {
-		return fmt.Errorf("group workshop %d: %w", workshopID, err)
-	}
-	if err := p.Clusters.ApplyGroups(ctx, workshopID, groups); err != nil {
-		return err
-	}
-	p.publish(Event{Type: EventClustersChanged, WorkshopID: workshopID})
-	return nil
+	return req, nil
 }
 
 // ClusterKey is the Group key of a stored cluster; ParseClusterKey reverses it.

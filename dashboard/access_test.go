@@ -121,6 +121,7 @@ func routes(e *env) []route {
 		{"GET", "/api/v1/workshops/:id", wsPath(""), nil, facilitator, http.StatusOK},
 		{"PATCH", "/api/v1/workshops/:id", wsPath(""), jsonOf(map[string]any{"case": "Provincie", "vocabulary": []string{"AVG"}}), facilitator, http.StatusOK},
 		{"POST", "/api/v1/workshops/:id/joincode", func(f *fixture, _, _ string) string { return "/api/v1/workshops/" + id(f.b.ID) + "/joincode" }, nil, facilitator, http.StatusOK},
+		{"GET", "/api/v1/workshops/:id/unknown-words", wsPath("/unknown-words"), nil, facilitator, http.StatusOK},
 		{"GET", "/api/v1/workshops/:id/photos", wsPath("/photos"), nil, facilitator, http.StatusOK},
 		{"POST", "/api/v1/workshops/:id/photos", wsPath("/photos"), upload, facilitator, http.StatusCreated},
 		{"GET", "/api/v1/workshops/:id/notes", wsPath("/notes?review=true"), nil, facilitator, http.StatusOK},

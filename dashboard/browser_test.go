@@ -421,6 +421,19 @@ func TestBrowser(t *testing.T) {
 		if got := eval[string](t, ctx, `document.getElementById("s-vocab").value`); got != vocab {
 			t.Errorf("settings show the vocabulary as %q, want %q", got, vocab)
 		}
+		// A word of the notes that the grouping does not know is offered;
+		// a click puts it on the words line, and once saved it is known.
+		poll(t, ctx, "unknown words", `document.querySelector('#unknown-list button[data-word="Pluvius"]') !== null`)
+		shots.shoot(ctx, "settings-words")
+		do(t, ctx, "add an unknown word", chromedp.Click(`#unknown-list button[data-word="Pluvius"]`))
+		if got, want := eval[string](t, ctx, `document.getElementById("s-vocab").value`), "AVG, CIO, Pluvius\nChat en apps: WhatsApp, Signal, appjes"; got != want {
+			t.Errorf("after a click on the word the vocabulary reads %q, want %q", got, want)
+		}
+		do(t, ctx, "save the word", chromedp.Click(`#workshop-form button[type=submit]`))
+		poll(t, ctx, "no more suggestions", `document.getElementById("unknown-words").hidden`)
+		if got, err := e.db.Workshop(ctx0, w.ID); err != nil || !slices.Contains(got.Vocabulary, "Pluvius") {
+			t.Errorf("stored vocabulary %q (%v), want Pluvius in it", got.Vocabulary, err)
+		}
 		poll(t, ctx, "share links", `document.querySelectorAll("#share-list li").length === 1`)
 		do(t, ctx, "second share link", chromedp.Click("#new-share"))
 		poll(t, ctx, "two share links", `document.querySelectorAll("#share-list li").length === 2`)

@@ -28,6 +28,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"wallscan"
+	"wallscan/cluster"
 	"wallscan/dashboard"
 	"wallscan/store"
 )
@@ -37,8 +38,8 @@ const testPassword = "wand-vol-briefjes"
 
 // env is a dashboard on a real SQLite store in a temp dir, with the real
 // job queue and wallscan.Processor; only the pipeline's steps are test
-// doubles (colourSegmenter, sizeReader, colourGrouper), because OpenCV and
-// Tesseract are not the dashboard's business.
+// doubles (colourSegmenter, sizeReader, colourGrouper), because OpenCV,
+// Tesseract and the grouping's judgement are not the dashboard's business.
 type env struct {
 	t      testing.TB
 	db     *store.DB
@@ -68,7 +69,7 @@ func newEnv(t testing.TB) *env {
 	}
 	e := &env{t: t, db: db, broker: wallscan.NewBroker(), reader: &sizeReader{texts: map[int]string{}}}
 	e.proc = &wallscan.Processor{
-		Pipeline:  &wallscan.Pipeline{Segmenter: colourSegmenter{}, Reader: e.reader, Grouper: colourGrouper{}, Workers: 2},
+		Pipeline:  &wallscan.Pipeline{Segmenter: colourSegmenter{}, Reader: e.reader, Grouper: colourGrouper{words: cluster.New(cluster.Options{})}, Workers: 2},
 		Workshops: db, Photos: db, Notes: db, Clusters: db, Events: e.broker,
 	}
 	if err := db.StartWorkers(ctx, e.proc.ProcessPhoto, 1); err != nil {
@@ -76,7 +77,7 @@ func newEnv(t testing.TB) *env {
 	}
 	e.srv = dashboard.NewServer(dashboard.Config{
 		Workshops: db, Photos: db, Notes: db, Clusters: db, Curation: db, Auth: db,
-		Events: e.broker, Regrouper: e.proc, Logger: quiet,
+		Events: e.broker, Regrouper: e.proc, Words: e.proc, Logger: quiet,
 	})
 	e.h = e.srv.Handler()
 	return e
@@ -216,8 +217,8 @@ func wallNotes() []testNote {
 	return []testNote{
 		{60, 60, 180, 150, yellow, "gegevens delen is juridisch onduidelijk", false},
 		{320, 70, 200, 150, yellow, "AVG angst bij ketenpartners", false},
-		{580, 60, 220, 150, blue, "systemen praten niet met elkaar", false},
-		{80, 300, 240, 150, blue, "geen zicht op eigen data", false},
+		{580, 60, 220, 150, blue, "systemen praten niet met Pluvius", false},
+		{80, 300, 240, 150, blue, "geen zicht op eigen data in Pluvius", false},
 		{380, 310, 260, 150, pink, "informatiebeveiliging komt te laat", true},
 		{680, 300, 190, 150, pink, "CIO zit niet aan tafel", false},
 	}
@@ -453,7 +454,12 @@ func (r *sizeReader) Read(ctx context.Context, crop image.Image) (wallscan.Readi
 
 // colourGrouper groups notes by colour, keeps the facilitator's curated
 // groups with their notes, and puts pinned notes where they were pinned.
-type colourGrouper struct{}
+// The words it does not know are the real cluster package's.
+type colourGrouper struct{ words *cluster.Grouper }
+
+func (g colourGrouper) UnknownWords(ctx context.Context, req wallscan.GroupRequest) ([]wallscan.UnknownWord, error) {
+	return g.words.UnknownWords(ctx, req)
+}
 
 func (colourGrouper) Group(ctx context.Context, req wallscan.GroupRequest) ([]wallscan.Group, error) {
 	groups := map[string]*wallscan.Group{}

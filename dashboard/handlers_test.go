@@ -6,11 +6,13 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -394,6 +396,43 @@ func TestPagesRedirectToLogin(t *testing.T) {
 	}
 	if !strings.Contains(rec.Body.String(), "Onjuist wachtwoord") {
 		t.Errorf("login page does not say the password is wrong")
+	}
+}
+
+// TestUnknownWords: the settings page's suggestions are the words of the
+// workshop's notes that the grouping does not know, until the vocabulary
+// names them.
+func TestUnknownWords(t *testing.T) {
+	e := newEnv(t)
+	s := e.login()
+	w := e.workshop("Onbekende woorden")
+	e.processedWall(w)
+	path := "/api/v1/workshops/" + id(w.ID) + "/unknown-words"
+	get := func() []wallscan.UnknownWord {
+		t.Helper()
+		rec := e.do(s, "GET", path, nil, "")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, rec.Code, short(rec.Body.String()))
+		}
+		var words []wallscan.UnknownWord
+		if err := json.Unmarshal(rec.Body.Bytes(), &words); err != nil {
+			t.Fatal(err)
+		}
+		return words
+	}
+	want := []wallscan.UnknownWord{{Word: "Pluvius", Notes: 2, Example: "systemen praten niet met Pluvius"}}
+	if got := get(); !slices.Equal(got, want) {
+		t.Errorf("unknown words %+v, want %+v", got, want)
+	}
+	rec := e.do(s, "PATCH", "/api/v1/workshops/"+id(w.ID), jsonBody(map[string]any{"vocabulary": []string{"Pluvius"}}), "application/json")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("PATCH vocabulary: %d %s", rec.Code, short(rec.Body.String()))
+	}
+	if got := get(); len(got) != 0 {
+		t.Errorf("unknown words once the vocabulary names Pluvius: %+v, want none", got)
+	}
+	if rec := e.do(nil, "GET", path, nil, ""); rec.Code != http.StatusUnauthorized {
+		t.Errorf("without a session: %d, want 401", rec.Code)
 	}
 }
 

@@ -33,8 +33,16 @@ type Regrouper interface {
 	GroupWorkshop(ctx context.Context, workshopID int64) error
 }
 
+// WordAdvisor lists the words of a workshop's notes that the grouping does
+// not know, for the facilitator to add to the vocabulary.
+// *wallscan.Processor implements it.
+type WordAdvisor interface {
+	UnknownWords(ctx context.Context, workshopID int64) ([]wallscan.UnknownWord, error)
+}
+
 // Config holds what a Server needs. Every service field is required except
-// Events and Regrouper; cmd/wallscan passes the store for all the services.
+// Events, Regrouper and Words; cmd/wallscan passes the store for all the
+// services and the Processor for the last two.
 type Config struct {
 	Workshops wallscan.WorkshopService
 	Photos    wallscan.PhotoService
@@ -48,6 +56,8 @@ type Config struct {
 	Events wallscan.EventService
 	// Regrouper runs "re-run grouping". Nil: that action answers 501.
 	Regrouper Regrouper
+	// Words suggests vocabulary on the settings page. Nil: no suggestions.
+	Words WordAdvisor
 
 	// Logger receives request logs and internal error details. Nil: slog.Default().
 	Logger *slog.Logger
@@ -154,6 +164,7 @@ func (s *Server) Handler() http.Handler {
 	fapi.GET("/workshops/:id", s.getWorkshop)
 	fapi.PATCH("/workshops/:id", s.updateWorkshop)
 	fapi.POST("/workshops/:id/joincode", s.renewJoinCode)
+	fapi.GET("/workshops/:id/unknown-words", s.unknownWords)
 	fapi.GET("/workshops/:id/photos", s.listPhotos)
 	fapi.POST("/workshops/:id/photos", s.uploadPhoto)
 	fapi.GET("/workshops/:id/notes", s.listNotes)

@@ -158,3 +158,21 @@ func (s *Server) renewJoinCode(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"join_code": code})
 }
+
+// unknownWords answers the words of the workshop's notes that the grouping
+// does not know, most used first: suggestions for its vocabulary.
+func (s *Server) unknownWords(c *gin.Context) {
+	w, err := s.workshop(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	words := []wallscan.UnknownWord{}
+	if s.cfg.Words != nil {
+		if words, err = s.cfg.Words.UnknownWords(c.Request.Context(), w.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, words)
+}

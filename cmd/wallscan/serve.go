@@ -112,7 +112,7 @@ func (s *Server) Open(ctx context.Context) (err error) {
 
 	handler := dashboard.NewServer(dashboard.Config{
 		Workshops: s.db, Photos: s.db, Notes: s.db, Clusters: s.db, Curation: s.db, Auth: s.db,
-		Events: events, Regrouper: proc, Logger: s.Logger,
+		Events: events, Regrouper: proc, Words: proc, Logger: s.Logger,
 	}).Handler()
 	if s.listener, err = net.Listen("tcp", s.Addr); err != nil {
 		return err
