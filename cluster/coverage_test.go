@@ -124,6 +124,15 @@ func argmaxCount(n map[string]int) string {
 	return argmax(w)
 }
 
+// HeldoutCorpora and DevCorpora name the corpora of testdata (see
+// measure_test.go): the lexicon never saw the held-out ones and was
+// extended by reading its misses on the development ones. They are
+// exported for the package's external tests.
+var (
+	HeldoutCorpora = []string{"heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5", "heldout-6", "heldout-7"}
+	DevCorpora     = []string{"dev-a", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f", "dev-g", "dev-h", "dev-i"}
+)
+
 // ReadCorpus reads a corpus file of testdata: one note per line as
 // theme<TAB>text, lines starting with # are comments. It is exported for
 // the package's external tests (measure_test.go).

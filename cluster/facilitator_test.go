@@ -86,8 +86,7 @@ func facilitatorVocabulary(themes, texts []string, k int) []string {
 // held-out corpora more than 0.05 on average: naming themes must never
 // make the grouping much worse.
 func TestFacilitatorThemes(t *testing.T) {
-	held := []string{"heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5"}
-	dev := []string{"dev-a", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f", "dev-g", "dev-h", "dev-i"}
+	held, dev := HeldoutCorpora, DevCorpora
 	g := New(Options{})
 	mean := map[int]float64{}
 	t.Logf("| words per theme | held-out mean | development mean | %s |", strings.Join(held, " | "))

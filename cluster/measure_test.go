@@ -41,13 +41,18 @@ func heldout(t testing.TB) []item { return tsvCorpus(t, "heldout") }
 //   - heldout-3.tsv: a ministry's own information work (Woo, archives, Kamer);
 //   - heldout-4.tsv: public health (VWS, RIVM, GGD's, IGJ);
 //   - heldout-5.tsv: infrastructure and water (IenW, Rijkswaterstaat, ILT);
+//   - heldout-6.tsv: foreign affairs and migration (BZ, IND, COA, posts);
+//   - heldout-7.tsv: subsidies and grants (RVO, EU funds, auditors);
 //   - dev-*.tsv: the development corpora (an executive agency, an
 //     inspectorate, the justice chain, ...).
 //
 // The lexicon was extended by reading how it failed on the development
 // corpora, so their figures are no evidence of how it does on new notes;
-// it never saw the held-out corpora, whose figures are.
-var devCorpora = []string{"dev-a", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f", "dev-g", "dev-h", "dev-i"}
+// it never saw the held-out corpora, whose figures are. heldout-6 and -7
+// came last (fourth session), after every choice before them had been
+// made: their first figures were the cleanest test of it, and lower
+// (text alone 0.15 against 0.22-0.43 on the others). cluster.HeldoutCorpora
+// and cluster.DevCorpora name them.
 
 // tsvCorpus reads testdata/name.tsv: one note per line as
 // theme<TAB>text, lines starting with # are comments.
@@ -230,10 +235,10 @@ type measuredCorpus struct {
 // development corpora.
 func measuredCorpora(t testing.TB) []measuredCorpus {
 	cs := []measuredCorpus{{name: "bench", items: corpus(t)}}
-	for _, name := range []string{"heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5"} {
+	for _, name := range cluster.HeldoutCorpora {
 		cs = append(cs, measuredCorpus{name: name, items: tsvCorpus(t, name)})
 	}
-	for _, name := range devCorpora {
+	for _, name := range cluster.DevCorpora {
 		cs = append(cs, measuredCorpus{name: name, dev: true, items: tsvCorpus(t, name)})
 	}
 	return cs
@@ -249,6 +254,8 @@ var floors = map[string]figures{
 	"heldout-3": {0.17, 0.13, 0.48, 0.42},
 	"heldout-4": {0.33, 0.30, 0.72, 0.71},
 	"heldout-5": {0.28, 0.25, 0.65, 0.63},
+	"heldout-6": {0.12, 0.10, 0.51, 0.50},
+	"heldout-7": {0.12, 0.11, 0.47, 0.47},
 	"dev-a":     {0.52, 0.47, 0.84, 0.80},
 	"dev-b":     {0.48, 0.36, 0.75, 0.73},
 	"dev-c":     {0.39, 0.37, 0.70, 0.67},
