@@ -12,10 +12,10 @@ import (
 )
 
 // minCoverage is the least share of the development corpora's notes whose
-// heaviest lexicon theme is their own theme's (56.7% over the nine corpora
-// when it was set; 47.6% with the lexicon before it was extended by
-// reading its misses on them).
-const minCoverage = 0.55
+// heaviest lexicon theme is their own theme's (61.5% over the nine corpora
+// when it was set after the fourth pass, 56.6% before it; 47.6% with the
+// lexicon before it was extended by reading its misses on them).
+const minCoverage = 0.60
 
 // TestLexiconCoverage counts, over the development corpora
 // (testdata/dev-*.tsv), how often the lexicon theme a note names most is
