@@ -44,7 +44,9 @@ func heldout(t testing.TB) []item { return tsvCorpus(t, "heldout") }
 //   - heldout-6.tsv: foreign affairs and migration (BZ, IND, COA, posts);
 //   - heldout-7.tsv: subsidies and grants (RVO, EU funds, auditors);
 //   - dev-*.tsv: the development corpora (an executive agency, an
-//     inspectorate, the justice chain, ...).
+//     inspectorate, the justice chain, ...; dev-j, k and l, defence,
+//     statistics and research, culture and heritage, came in the fourth
+//     session and were measured once before anyone read them).
 //
 // The lexicon was extended by reading how it failed on the development
 // corpora, so their figures are no evidence of how it does on new notes;
@@ -248,23 +250,26 @@ func measuredCorpora(t testing.TB) []measuredCorpus {
 // clean, text with 5% misreadings, positions clean, positions with
 // misreadings. A change that loses more fails TestQuality.
 var floors = map[string]figures{
-	"bench":     {0.39, 0.37, 0.75, 0.71},
-	"heldout":   {0.34, 0.29, 0.70, 0.73},
-	"heldout-2": {0.31, 0.27, 0.64, 0.62},
-	"heldout-3": {0.17, 0.13, 0.48, 0.42},
-	"heldout-4": {0.33, 0.30, 0.72, 0.71},
-	"heldout-5": {0.28, 0.25, 0.65, 0.63},
-	"heldout-6": {0.12, 0.10, 0.51, 0.50},
-	"heldout-7": {0.12, 0.11, 0.47, 0.47},
-	"dev-a":     {0.52, 0.47, 0.84, 0.80},
-	"dev-b":     {0.48, 0.36, 0.75, 0.73},
-	"dev-c":     {0.39, 0.37, 0.70, 0.67},
-	"dev-d":     {0.25, 0.20, 0.57, 0.56},
-	"dev-e":     {0.37, 0.31, 0.74, 0.72},
-	"dev-f":     {0.36, 0.30, 0.72, 0.62},
-	"dev-g":     {0.28, 0.21, 0.66, 0.58},
-	"dev-h":     {0.17, 0.16, 0.61, 0.57},
-	"dev-i":     {0.21, 0.18, 0.54, 0.50},
+	"bench":     {0.42, 0.37, 0.75, 0.71},
+	"heldout":   {0.37, 0.33, 0.73, 0.76},
+	"heldout-2": {0.33, 0.30, 0.66, 0.63},
+	"heldout-3": {0.17, 0.15, 0.57, 0.48},
+	"heldout-4": {0.36, 0.30, 0.76, 0.71},
+	"heldout-5": {0.33, 0.28, 0.68, 0.64},
+	"heldout-6": {0.13, 0.10, 0.56, 0.56},
+	"heldout-7": {0.14, 0.13, 0.54, 0.50},
+	"dev-a":     {0.56, 0.48, 0.84, 0.83},
+	"dev-b":     {0.49, 0.37, 0.80, 0.74},
+	"dev-c":     {0.44, 0.36, 0.72, 0.71},
+	"dev-d":     {0.33, 0.24, 0.63, 0.55},
+	"dev-e":     {0.40, 0.33, 0.77, 0.70},
+	"dev-f":     {0.40, 0.34, 0.72, 0.67},
+	"dev-g":     {0.34, 0.31, 0.71, 0.66},
+	"dev-h":     {0.24, 0.21, 0.69, 0.65},
+	"dev-i":     {0.25, 0.22, 0.65, 0.64},
+	"dev-j":     {0.11, 0.08, 0.50, 0.41},
+	"dev-k":     {0.19, 0.14, 0.57, 0.49},
+	"dev-l":     {0.20, 0.16, 0.58, 0.55},
 }
 
 // TestQuality measures the grouping on every corpus and prints one table
