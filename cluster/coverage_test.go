@@ -12,14 +12,15 @@ import (
 )
 
 // minCoverage is the least share of the development corpora's notes whose
-// heaviest lexicon theme is their own theme's: 54.3% over twelve corpora
-// when it was set. It was 47.6% over nine before the lexicon was extended
+// heaviest lexicon theme is their own theme's: 55.1% over twelve corpora
+// when it was set, after the fifth pass. It was 47.6% over nine before the
+// lexicon was extended
 // by reading its misses on them, and 61.5% after the fourth pass; the three
 // corpora added last (dev-j, k, l: 40% when they arrived) and the split of
 // archiving, findability and openness into three themes (a finer cut
 // that the authors who kept archives and the Woo together count as a
 // miss) brought it to 54.3%.
-const minCoverage = 0.53
+const minCoverage = 0.54
 
 // TestLexiconCoverage counts, over the development corpora
 // (testdata/dev-*.tsv), how often the lexicon theme a note names most is
