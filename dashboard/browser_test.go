@@ -327,6 +327,14 @@ func TestBrowser(t *testing.T) {
 		poll(t, ctx, "the board after login", `location.pathname === "/workshops/`+ws+`/board" && document.querySelectorAll(".column").length >= 3 && document.querySelectorAll(".card").length >= 6`)
 
 		poll(t, ctx, "crops on the board", `[...document.querySelectorAll(".card img")].every(i => i.complete)`)
+		// Each suggested cluster says why its notes are together; the
+		// unsorted one does not.
+		if got, want := eval[string](t, ctx, `[...document.querySelectorAll(".column")].find(c => c.querySelector(".label").textContent === "thema pink").querySelector(".col-why").textContent`), "pink"; got != want {
+			t.Errorf("the pink cluster explains itself as %q, want %q (its keywords)", got, want)
+		}
+		if eval[bool](t, ctx, `document.querySelector(".column.unsorted .col-why") !== null`) {
+			t.Error("the unsorted cluster claims a reason")
+		}
 		// Drag the note about the AVG to the cluster of the blue notes.
 		pos := eval[[]float64](t, ctx, `(() => {
 			const card = [...document.querySelectorAll(".card")].find(c => c.textContent.includes("AVG angst"));

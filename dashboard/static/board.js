@@ -93,6 +93,10 @@
       el("span", { class: "count", text: String(count) }),
       col.locked ? lockIcon() : null);
     head.append(title);
+    // Why these notes are together: the lexicon theme and the words they
+    // share, so the facilitator can judge a suggestion before renaming it.
+    const why = col.unsorted ? "" : [col.theme, (col.keywords || []).join(", ")].filter(Boolean).join(" · ");
+    if (why) head.append(el("p", { class: "col-why", title: t("board.why"), text: why }));
     const tools = el("div", { class: "col-tools" });
     if (!col.unsorted) {
       tools.append(
