@@ -134,7 +134,7 @@ func argmaxCount(n map[string]int) string {
 // extended by reading its misses on the development ones. They are
 // exported for the package's external tests.
 var (
-	HeldoutCorpora = []string{"heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5", "heldout-6", "heldout-7"}
+	HeldoutCorpora = []string{"heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5", "heldout-6", "heldout-7", "heldout-8", "heldout-9"}
 	DevCorpora     = []string{"dev-a", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f", "dev-g", "dev-h", "dev-i", "dev-j", "dev-k", "dev-l"}
 )
 

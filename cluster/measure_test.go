@@ -43,6 +43,9 @@ func heldout(t testing.TB) []item { return tsvCorpus(t, "heldout") }
 //   - heldout-5.tsv: infrastructure and water (IenW, Rijkswaterstaat, ILT);
 //   - heldout-6.tsv: foreign affairs and migration (BZ, IND, COA, posts);
 //   - heldout-7.tsv: subsidies and grants (RVO, EU funds, auditors);
+//   - heldout-8.tsv: energy transition and mining (SodM, Groningen, grids);
+//   - heldout-9.tsv: one municipality's own organisation (departments,
+//     council, regional partners);
 //   - dev-*.tsv: the development corpora (an executive agency, an
 //     inspectorate, the justice chain, ...; dev-j, k and l, defence,
 //     statistics and research, culture and heritage, came in the fourth
@@ -53,8 +56,11 @@ func heldout(t testing.TB) []item { return tsvCorpus(t, "heldout") }
 // it never saw the held-out corpora, whose figures are. heldout-6 and -7
 // came last (fourth session), after every choice before them had been
 // made: their first figures were the cleanest test of it, and lower
-// (text alone 0.15 against 0.22-0.43 on the others). cluster.HeldoutCorpora
-// and cluster.DevCorpora name them.
+// (text alone 0.15 against 0.22-0.43 on the others). The split of
+// archiving, findability and openness was then chosen with them in view;
+// heldout-8 and -9 came at the end of that session, after every choice,
+// and nobody read them. cluster.HeldoutCorpora and cluster.DevCorpora
+// name the corpora.
 
 // tsvCorpus reads testdata/name.tsv: one note per line as
 // theme<TAB>text, lines starting with # are comments.
@@ -258,6 +264,8 @@ var floors = map[string]figures{
 	"heldout-5": {0.33, 0.28, 0.68, 0.64},
 	"heldout-6": {0.13, 0.10, 0.56, 0.56},
 	"heldout-7": {0.14, 0.13, 0.54, 0.50},
+	"heldout-8": {0.22, 0.19, 0.50, 0.53},
+	"heldout-9": {0.23, 0.18, 0.63, 0.58},
 	"dev-a":     {0.56, 0.48, 0.84, 0.83},
 	"dev-b":     {0.49, 0.37, 0.80, 0.74},
 	"dev-c":     {0.44, 0.36, 0.72, 0.71},
