@@ -259,7 +259,8 @@ dagen keer keren tijd uur uren een twee drie vier vijf zes zeven acht negen tien
 eerste tweede laatste heleboel beetje paar elkaars ontbreekt ontbreken ontbrak ontbraken begrijpen begrijpt
 snapt snappen externe extern interne intern vrije vrij apart eerlijk onbekend onbekende voelt voelen voelde
 aandacht bepaalt bepalen bepaald kost ervaren ervaart informatie info systeem systemen probleem problemen
-mensen partij partijen lijst lijsten open`
+mensen partij partijen lijst lijsten open gebruikt gebruiken bestaat bestaan bestond verschilt durft durven
+durfde eerder klaar raakt raken raakte mooi idee ideeen hangen hangt hing`
 
 const englishWeakList = `across still always never every everyone everybody nobody someone somebody something
 nothing everything anything new old own same different many much little less least high low big small good bad

@@ -63,6 +63,7 @@ func TestUnknownWordsEdges(t *testing.T) {
 	}{
 		{"no notes", nil, []wallscan.UnknownWord{}},
 		{"only stop words and numbers", texts("de het een 12", "het de 12 en"), []wallscan.UnknownWord{}},
+		{"everyday words say nothing to teach", texts("wordt eerder gebruikt", "werd al eerder gebruikt"), []wallscan.UnknownWord{}},
 		{"identical notes", texts("Pluvius", "Pluvius"),
 			[]wallscan.UnknownWord{{Word: "Pluvius", Notes: 2, Example: "Pluvius"}}},
 		{"a word twice on one note", texts("Pluvius, Pluvius!", "iets anders"), []wallscan.UnknownWord{}},
