@@ -60,10 +60,11 @@ func (v *vocabFlag) Set(s string) error { *v = append(*v, s); return nil }
 func runCluster(ctx context.Context, stdio Stdio, args []string) error {
 	fs := newFlagSet("cluster", stdio)
 	asJSON := fs.Bool("json", false, "print one JSON document on stdout")
+	unknown := fs.Bool("unknown", false, `also list the words on two or more notes that neither the lexicon nor --vocab knows ("unknown_words" in JSON): candidates for --vocab`)
 	var vocab vocabFlag
 	fs.Var(&vocab, "vocab", `the workshop's own terms, comma-separated synonyms, or a theme of its own as "Label: term, term" (repeatable)`)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `usage: wallscan cluster [--json] [--vocab "term, synonym" | --vocab "Theme: term, term"]... < notes.jsonl
+		fmt.Fprintln(fs.Output(), `usage: wallscan cluster [--json] [--unknown] [--vocab "term, synonym" | --vocab "Theme: term, term"]... < notes.jsonl
 
 Reads one note a line: {"id": "...", "text": "..."} with optional "x", "y",
 "photo", "color" and "neighbours"; prints the clusters.`)
@@ -79,9 +80,21 @@ Reads one note a line: {"id": "...", "text": "..."} with optional "x", "y",
 	if err != nil {
 		return err
 	}
-	groups, err := cluster.New(cluster.Options{}).Group(ctx, wallscan.GroupRequest{Notes: notes, Vocabulary: vocab})
+	g := cluster.New(cluster.Options{})
+	req := wallscan.GroupRequest{Notes: notes, Vocabulary: vocab}
+	groups, err := g.Group(ctx, req)
 	if err != nil {
 		return err
+	}
+	// words stays nil unless --unknown asked for them, and then holds a
+	// list, so that the JSON says "unknown_words": [] rather than nothing.
+	var words *[]wallscan.UnknownWord
+	if *unknown {
+		ws, err := g.UnknownWords(ctx, req)
+		if err != nil {
+			return err
+		}
+		words = &ws
 	}
 	out := make([]clusterOutputGroup, 0, len(groups))
 	for i, g := range groups {
@@ -94,8 +107,9 @@ Reads one note a line: {"id": "...", "text": "..."} with optional "x", "y",
 		enc := json.NewEncoder(stdio.Out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			Clusters []clusterOutputGroup `json:"clusters"`
-		}{out})
+			Clusters []clusterOutputGroup    `json:"clusters"`
+			Unknown  *[]wallscan.UnknownWord `json:"unknown_words,omitempty"`
+		}{out, words})
 	}
 	for _, g := range out {
 		fmt.Fprintf(stdio.Out, "%s  %s (%d)", g.ID, g.Label, len(g.Notes))
@@ -104,6 +118,12 @@ Reads one note a line: {"id": "...", "text": "..."} with optional "x", "y",
 		}
 		fmt.Fprintln(stdio.Out)
 		fmt.Fprintf(stdio.Out, "    keywords: %s\n    notes: %s\n", strings.Join(g.Keywords, ", "), strings.Join(g.Notes, " "))
+	}
+	if words != nil {
+		fmt.Fprintln(stdio.Out, "unknown words (notes):")
+		for _, w := range *words {
+			fmt.Fprintf(stdio.Out, "    %s (%d)  e.g. %q\n", w.Word, w.Notes, w.Example)
+		}
 	}
 	return nil
 }

@@ -104,3 +104,46 @@ func TestClusterVocabularyAndText(t *testing.T) {
 		t.Errorf("text output %q, want a and b in c1", stdout)
 	}
 }
+
+// TestClusterUnknownWords: --unknown lists the words the grouping does not
+// know, in JSON and text, and the vocabulary teaches them.
+func TestClusterUnknownWords(t *testing.T) {
+	in := strings.Join([]string{
+		`{"id": "a", "text": "Pluvius kent geen koppeling"}`,
+		`{"id": "b", "text": "gegevens uit Pluvius overtypen"}`,
+		`{"id": "c", "text": "AVG maakt delen lastig"}`,
+	}, "\n")
+	code, stdout, stderr := runCmd(t, in, "cluster", "--json", "--unknown")
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr %q", code, stderr)
+	}
+	var out struct {
+		Unknown []struct {
+			Word    string `json:"word"`
+			Notes   int    `json:"notes"`
+			Example string `json:"example"`
+		} `json:"unknown_words"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("stdout is no JSON document: %v\n%s", err, stdout)
+	}
+	if len(out.Unknown) != 1 || out.Unknown[0].Word != "Pluvius" || out.Unknown[0].Notes != 2 || out.Unknown[0].Example != "Pluvius kent geen koppeling" {
+		t.Errorf("unknown_words = %+v, want Pluvius on 2 notes", out.Unknown)
+	}
+
+	code, stdout, stderr = runCmd(t, in, "cluster", "--json", "--unknown", "--vocab", "Pluvius")
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, `"unknown_words": []`) {
+		t.Errorf("with Pluvius in the vocabulary stdout = %s, want an empty unknown_words", stdout)
+	}
+	code, stdout, _ = runCmd(t, in, "cluster", "--json")
+	if code != 0 || strings.Contains(stdout, "unknown_words") {
+		t.Errorf("without --unknown: exit %d, stdout %s; want no unknown_words", code, stdout)
+	}
+	code, stdout, _ = runCmd(t, in, "cluster", "--unknown")
+	if code != 0 || !strings.Contains(stdout, "Pluvius (2)") {
+		t.Errorf("text output %q, want Pluvius (2) listed", stdout)
+	}
+}
