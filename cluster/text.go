@@ -260,7 +260,8 @@ eerste tweede laatste heleboel beetje paar elkaars ontbreekt ontbreken ontbrak o
 snapt snappen externe extern interne intern vrije vrij apart eerlijk onbekend onbekende voelt voelen voelde
 aandacht bepaalt bepalen bepaald kost ervaren ervaart informatie info systeem systemen probleem problemen
 mensen partij partijen lijst lijsten open gebruikt gebruiken bestaat bestaan bestond verschilt durft durven
-durfde eerder klaar raakt raken raakte mooi idee ideeen hangen hangt hing`
+durfde eerder klaar raakt raken raakte mooi idee ideeen hangen hangt hing ene vorig vorige volgend
+volgende`
 
 const englishWeakList = `across still always never every everyone everybody nobody someone somebody something
 nothing everything anything new old own same different many much little less least high low big small good bad
