@@ -140,25 +140,28 @@ func intoGo(m gocv.Mat, buf []byte) []byte {
 }
 
 func morph(src []byte, w, h int, op gocv.MorphType, k int) []byte {
-	s := maskMat(src, w, h)
-	defer s.Close()
-	out := make([]byte, w*h)
-	d := maskMat(out, w, h)
-	defer d.Close()
-	kernel := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(k, k))
-	defer kernel.Close()
-	gocv.MorphologyEx(s, &d, op, kernel)
-	return intoGo(d, out)
+	return morphInto(make([]byte, w*h), src, w, h, op, k)
 }
 
 // morphInPlace is morph writing over src, for a mask not needed after.
 func morphInPlace(src []byte, w, h int, op gocv.MorphType, k int) []byte {
+	return morphInto(src, src, w, h, op, k)
+}
+
+// morphInto applies the morphological operation op with an elliptic
+// kernel of size k to the mask src, writing into dst (which may be src).
+func morphInto(dst, src []byte, w, h int, op gocv.MorphType, k int) []byte {
 	s := maskMat(src, w, h)
 	defer s.Close()
+	d := s
+	if len(dst) == 0 || len(src) == 0 || &dst[0] != &src[0] {
+		d = maskMat(dst, w, h)
+		defer d.Close()
+	}
 	kernel := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(k, k))
 	defer kernel.Close()
-	gocv.MorphologyEx(s, &s, op, kernel)
-	return intoGo(s, src)
+	gocv.MorphologyEx(s, &d, op, kernel)
+	return intoGo(d, dst)
 }
 
 // fillHoles fills every hole inside the mask's outer contours: text, glare
