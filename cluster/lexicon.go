@@ -198,17 +198,24 @@ func newMatcher(lx *Lexicon, vocabulary []string, st *stemmer) *matcher {
 		m.themes[t.Key] = t.Label
 	}
 	m.concepts = append(m.concepts, lx.Concepts...)
+	type entry struct {
+		label string   // a theme of the workshop's own, or "" for synonyms
+		terms []string // its terms, or the synonyms
+	}
+	entries := make([]entry, len(vocabulary))
+	for vi, e := range vocabulary {
+		entries[vi].label, entries[vi].terms = wallscan.ParseVocabularyEntry(e)
+	}
 	// The workshop's own themes claim their terms.
 	claimed := map[string]bool{}
-	for vi, entry := range vocabulary {
-		label, terms := wallscan.ParseVocabularyEntry(entry)
-		if label == "" || len(terms) == 0 {
+	for vi, e := range entries {
+		if e.label == "" || len(e.terms) == 0 {
 			continue
 		}
 		key := fmt.Sprintf("%s%d", workshopThemePrefix, vi+1)
-		m.themes[key] = label
-		m.concepts = append(m.concepts, Concept{Key: key, Label: label, Theme: key, Terms: terms})
-		for _, t := range terms {
+		m.themes[key] = e.label
+		m.concepts = append(m.concepts, Concept{Key: key, Label: e.label, Theme: key, Terms: e.terms})
+		for _, t := range e.terms {
 			claimed[Fold(t)] = true
 		}
 	}
@@ -231,9 +238,9 @@ func newMatcher(lx *Lexicon, vocabulary []string, st *stemmer) *matcher {
 			termConcepts[k] = append(termConcepts[k], i)
 		}
 	}
-	for vi, entry := range vocabulary {
-		label, syn := wallscan.ParseVocabularyEntry(entry)
-		if label != "" || len(syn) == 0 {
+	for vi, e := range entries {
+		syn := e.terms
+		if e.label != "" || len(syn) == 0 {
 			continue // a theme of its own, compiled above
 		}
 		var hit []int
