@@ -308,6 +308,9 @@ func (p *Processor) GroupWorkshop(ctx context.Context, workshopID int64) error {
 	if err != nil {
 		return err
 	}
+	if req.Curated, err = p.curatedGroups(ctx, workshopID); err != nil {
+		return err
+	}
 	groups, err := p.Pipeline.Grouper.Group(ctx, req)
 	if err != nil {
 		return fmt.Errorf("group workshop %d: %w", workshopID, err)
@@ -338,9 +341,9 @@ func (p *Processor) UnknownWords(ctx context.Context, workshopID int64) ([]Unkno
 	return words, nil
 }
 
-// groupRequest gathers what the Grouper needs of a workshop: its notes with
-// their places on the wall, the facilitator's curation and the workshop's
-// vocabulary.
+// groupRequest gathers what the Grouper needs of a workshop's notes: the
+// notes with their places on the wall, the notes the facilitator pinned,
+// and the workshop's vocabulary. The curated groups are curatedGroups'.
 func (p *Processor) groupRequest(ctx context.Context, workshopID int64) (GroupRequest, error) {
 	w, err := p.Workshops.Workshop(ctx, workshopID)
 	if err != nil {
@@ -350,13 +353,8 @@ func (p *Processor) groupRequest(ctx context.Context, workshopID int64) (GroupRe
 	if err != nil {
 		return GroupRequest{}, err
 	}
-	clusters, err := p.Clusters.Clusters(ctx, workshopID)
-	if err != nil {
-		return GroupRequest{}, err
-	}
 	req := GroupRequest{Pins: map[string]string{}, Vocabulary: w.Vocabulary}
 	photoKey := func(id int64) string { return "p" + strconv.FormatInt(id, 10) }
-	noteKey := func(id int64) string { return strconv.FormatInt(id, 10) }
 	// A duplicate is left out: its first appearance stands for it, also
 	// as the neighbour of the notes around it. A duplicate whose first
 	// appearance is gone is not a duplicate any more (the store clears
@@ -389,6 +387,17 @@ func (p *Processor) groupRequest(ctx context.Context, workshopID int64) (GroupRe
 			req.Pins[gn.Key] = ClusterKey(n.ClusterID)
 		}
 	}
+	return req, nil
+}
+
+// curatedGroups returns the workshop's clusters that the facilitator
+// locked or renamed, as the Grouper's curated groups.
+func (p *Processor) curatedGroups(ctx context.Context, workshopID int64) ([]Group, error) {
+	clusters, err := p.Clusters.Clusters(ctx, workshopID)
+	if err != nil {
+		return nil, err
+	}
+	var curated []Group
 	for _, c := range clusters {
 		if !c.Locked && !c.Renamed {
 			continue
@@ -398,10 +407,13 @@ func (p *Processor) groupRequest(ctx context.Context, workshopID int64) (GroupRe
 		for _, id := range c.NoteIDs {
 			g.Notes = append(g.Notes, noteKey(id))
 		}
-		req.Curated = append(req.Curated, g)
+		curated = append(curated, g)
 	}
-	return req, nil
+	return curated, nil
 }
+
+// noteKey is a stored note's key in a GroupRequest.
+func noteKey(id int64) string { return strconv.FormatInt(id, 10) }
 
 // ClusterKey is the Group key of a stored cluster; ParseClusterKey reverses it.
 func ClusterKey(id int64) string { return "c" + strconv.FormatInt(id, 10) }
