@@ -422,6 +422,18 @@ func anyKnown(m *matcher, keys []string) bool {
 	return false
 }
 
+// heaviest returns the key of m's largest value, the first key in order on
+// a tie, and "" for an empty map.
+func heaviest[V int | float32 | float64](m map[string]V) string {
+	best, found := "", false
+	for k, v := range m {
+		if !found || v > m[best] || (v == m[best] && k < best) {
+			best, found = k, true
+		}
+	}
+	return best
+}
+
 // isNumber reports whether s is all digits.
 func isNumber(s string) bool {
 	for _, r := range s {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -73,28 +72,28 @@ func lexiconCoverage(m *matcher, themes, texts []string) coverage {
 	}
 	an := analyse(notes, m, newStemmer(), DefaultWeights)
 	weights := make([]map[string]float64, len(texts))
-	heaviest := make([]string, len(texts))
+	top := make([]string, len(texts))    // each note's heaviest lexicon theme
 	votes := map[string]map[string]int{} // corpus theme -> lexicon theme -> notes
 	for i := range texts {
 		weights[i] = map[string]float64{}
 		for _, h := range an.notes[i].hits {
 			weights[i][m.concepts[h.concept].Theme] += float64(h.weight)
 		}
-		heaviest[i] = argmax(weights[i])
+		top[i] = heaviest(weights[i])
 		if votes[themes[i]] == nil {
 			votes[themes[i]] = map[string]int{}
 		}
-		if heaviest[i] != "" {
-			votes[themes[i]][heaviest[i]]++
+		if top[i] != "" {
+			votes[themes[i]][top[i]]++
 		}
 	}
 	c := coverage{notes: len(texts)}
 	for i := range texts {
-		own := argmaxCount(votes[themes[i]])
+		own := heaviest(votes[themes[i]])
 		switch {
-		case heaviest[i] == "":
+		case top[i] == "":
 			c.nothing++
-		case heaviest[i] == own:
+		case top[i] == own:
 			c.own++
 		case weights[i][own] > 0:
 			c.ownLess++
@@ -103,30 +102,6 @@ func lexiconCoverage(m *matcher, themes, texts []string) coverage {
 		}
 	}
 	return c
-}
-
-// argmax returns the key of the largest weight, the first in order on a tie.
-func argmax(w map[string]float64) string {
-	keys := make([]string, 0, len(w))
-	for k := range w {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	best := ""
-	for _, k := range keys {
-		if best == "" || w[k] > w[best] {
-			best = k
-		}
-	}
-	return best
-}
-
-func argmaxCount(n map[string]int) string {
-	w := make(map[string]float64, len(n))
-	for k, v := range n {
-		w[k] = float64(v)
-	}
-	return argmax(w)
 }
 
 // HeldoutCorpora and DevCorpora name the corpora of testdata (see

@@ -298,13 +298,7 @@ func TestLexiconPhrasings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		w := lexiconThemeWeights(m, st, sp, tt.note)
-		best := ""
-		for th, v := range w {
-			if best == "" || v > w[best] || (v == w[best] && th < best) {
-				best = th
-			}
-		}
-		if best != tt.theme {
+		if best := heaviest(w); best != tt.theme {
 			t.Errorf("%q: theme %q (weights %v), want %q", tt.note, best, w, tt.theme)
 		}
 	}

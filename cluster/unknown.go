@@ -70,7 +70,7 @@ func (g *Grouper) UnknownWords(ctx context.Context, req wallscan.GroupRequest) (
 		if t.notes < MinUnknownNotes {
 			continue
 		}
-		out = append(out, wallscan.UnknownWord{Word: mostUsed(t.forms), Notes: t.notes, Example: req.Notes[t.first].Text})
+		out = append(out, wallscan.UnknownWord{Word: heaviest(t.forms), Notes: t.notes, Example: req.Notes[t.first].Text})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Notes != out[j].Notes {
@@ -82,15 +82,4 @@ func (g *Grouper) UnknownWords(ctx context.Context, req wallscan.GroupRequest) (
 		out = out[:MaxUnknownWords]
 	}
 	return out, nil
-}
-
-// mostUsed returns the form written most often, the first in order on a tie.
-func mostUsed(forms map[string]int) string {
-	best := ""
-	for f, n := range forms {
-		if best == "" || n > forms[best] || (n == forms[best] && f < best) {
-			best = f
-		}
-	}
-	return best
 }
